@@ -1,0 +1,18 @@
+package models
+
+import (
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Head is a block header the HeadTracker has seen. Several heads may share
+// a number after a reorg; Hash is unique.
+type Head struct {
+	ID         int64       `gorm:"primaryKey;autoIncrement"`
+	Hash       common.Hash `gorm:"type:bytes;uniqueIndex;not null"`
+	Number     int64       `gorm:"index;not null"`
+	ParentHash common.Hash `gorm:"type:bytes;not null"`
+	Timestamp  time.Time   `gorm:"not null"`
+	CreatedAt  time.Time
+}
