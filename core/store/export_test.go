@@ -1,0 +1,40 @@
+package store
+
+import (
+	"context"
+	"log/slog"
+	"sort"
+)
+
+// OpenAtVersion is Open that stops migrating at version.
+func OpenAtVersion(ctx context.Context, cfg Config, lggr *slog.Logger, version int) (*Store, error) {
+	cfg.migrateTo = version
+	return Open(ctx, cfg, lggr)
+}
+
+// Exec runs a raw statement, for tests that tamper with the schema.
+func (s *Store) Exec(ctx context.Context, q string, args ...any) error {
+	return s.conn(ctx).Exec(q, args...).Error
+}
+
+// Tables lists the user tables, sorted.
+func (s *Store) Tables(ctx context.Context) ([]string, error) {
+	var names []string
+	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+	if s.dialect == DialectPostgres {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+	}
+	if err := s.conn(ctx).Raw(q).Scan(&names).Error; err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+var ParseTarget = parseTarget
+
+type Target = target
+
+func (t target) Dialect() string { return t.dialect }
+func (t target) DSN() string     { return t.dsn }
+func (t target) Path() string    { return t.path }
