@@ -38,3 +38,10 @@ type Target = target
 func (t target) Dialect() string { return t.dialect }
 func (t target) DSN() string     { return t.dsn }
 func (t target) Path() string    { return t.path }
+
+// QueryString runs a query returning one text value.
+func (s *Store) QueryString(ctx context.Context, q string) (string, error) {
+	var v string
+	err := s.conn(ctx).Raw(q).Scan(&v).Error
+	return v, err
+}
