@@ -11,6 +11,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/robfig/cron/v3"
+
+	_ "time/tzdata" // CRON_TZ zones must resolve on hosts without a zoneinfo database
 )
 
 // InitiatorParams are an initiator's decoded params. Which fields are set
