@@ -20,7 +20,9 @@ import (
 //	{{time}}   a timestamp (DATETIME / TIMESTAMPTZ); stored in UTC
 //
 // A migration runs in its own transaction together with its
-// schema_migrations record, so it is applied entirely or not at all.
+// schema_migrations record, so it is applied entirely or not at all. SQLite
+// ignores PRAGMA foreign_keys inside a transaction: a migration that
+// rebuilds a SQLite table should use PRAGMA defer_foreign_keys = ON.
 type Migration struct {
 	Version int
 	Name    string
