@@ -30,17 +30,18 @@ var ErrClosed = errors.New("already closed")
 // Base owns a service's start-once state, stop channel and goroutines.
 // The zero value is ready to use.
 type Base struct {
-	mu      sync.Mutex
-	started bool
-	closed  bool
-	stop    chan struct{}
-	wg      sync.WaitGroup
+	mu       sync.Mutex // guards started and closed
+	started  bool
+	closed   bool
+	stopOnce sync.Once
+	stop     chan struct{}
+	wg       sync.WaitGroup
 }
 
+// stopChan never takes mu, so Go and Stopped may be called from inside the
+// function given to StartOnce.
 func (b *Base) stopChan() chan struct{} {
-	if b.stop == nil {
-		b.stop = make(chan struct{})
-	}
+	b.stopOnce.Do(func() { b.stop = make(chan struct{}) })
 	return b.stop
 }
 
@@ -82,8 +83,6 @@ func (b *Base) CloseOnce(fn func() error) error {
 
 // Stopped is closed when Close has been called.
 func (b *Base) Stopped() <-chan struct{} {
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	return b.stopChan()
 }
 

@@ -9,17 +9,21 @@ import (
 func TestBaseStartCloseOnce(t *testing.T) {
 	var b Base
 	calls := 0
-	if err := b.StartOnce(func() error { calls++; return nil }); err != nil {
+	exited := make(chan struct{})
+	// Services start their goroutines from inside StartOnce.
+	if err := b.StartOnce(func() error {
+		calls++
+		b.Go(func(ctx context.Context) {
+			<-ctx.Done()
+			close(exited)
+		})
+		return nil
+	}); err != nil {
 		t.Fatalf("first StartOnce = %v, want nil", err)
 	}
 	if err := b.StartOnce(func() error { calls++; return nil }); !errors.Is(err, ErrAlreadyStarted) {
 		t.Fatalf("second StartOnce = %v, want ErrAlreadyStarted", err)
 	}
-	exited := make(chan struct{})
-	b.Go(func(ctx context.Context) {
-		<-ctx.Done()
-		close(exited)
-	})
 	if err := b.CloseOnce(nil); err != nil {
 		t.Fatalf("CloseOnce = %v", err)
 	}
