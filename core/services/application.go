@@ -42,6 +42,17 @@ func NewApplication(lggr *slog.Logger, services ...lifecycle.Service) *Applicati
 	return a
 }
 
+// Add appends a service to start after those already given. It must be
+// called before Start.
+func (a *Application) Add(s lifecycle.Service) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.services = append(a.services, s)
+	if hc, ok := s.(lifecycle.HealthChecker); ok {
+		a.checks = append(a.checks, hc)
+	}
+}
+
 // AddHealthCheck reports a part that is not a started service (the store,
 // say) in Health.
 func (a *Application) AddHealthCheck(hc lifecycle.HealthChecker) {
@@ -53,7 +64,10 @@ func (a *Application) AddHealthCheck(hc lifecycle.HealthChecker) {
 // Start starts every service in order. When one fails, those already
 // started are closed in reverse and the error names the failing service.
 func (a *Application) Start(ctx context.Context) error {
-	for _, s := range a.services {
+	a.mu.Lock()
+	svcs := append([]lifecycle.Service(nil), a.services...)
+	a.mu.Unlock()
+	for _, s := range svcs {
 		a.lggr.Debug("starting service", "service", s.Name())
 		if err := s.Start(ctx); err != nil {
 			err = fmt.Errorf("starting %s: %w", s.Name(), err)

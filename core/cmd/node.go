@@ -1,0 +1,295 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/pythia-oracle/pythia/core/chain"
+	"github.com/pythia-oracle/pythia/core/keystore"
+	"github.com/pythia-oracle/pythia/core/logging"
+	"github.com/pythia-oracle/pythia/core/services"
+	"github.com/pythia-oracle/pythia/core/services/lifecycle"
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+	"github.com/pythia-oracle/pythia/core/web"
+)
+
+func nodeCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "node",
+		Usage: "run the node or inspect its configuration",
+		Subcommands: []*cli.Command{
+			{
+				Name:  "start",
+				Usage: "run the node until SIGINT or SIGTERM",
+				Description: `Opens the database, unlocks the keys, connects to ETH_URL and serves the API on CHAINLINK_PORT.
+On the first start it creates one Ethereum key and the API user.
+
+Examples:
+   pythia node start --dev
+   ETH_URL=wss://node.example/ws ETH_CHAIN_ID=11155111 pythia node start --password ./keystore.pwd --api ./api.txt`,
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "`FILE` holding the keystore password on its first line"},
+					&cli.StringFlag{Name: "api", Aliases: []string{"a"}, Usage: "`FILE` holding the API user's email and password on two lines (first start only)"},
+					&cli.BoolFlag{Name: "dev", Usage: "development mode: generated passwords in ROOT and, without ETH_URL, an in-process dev chain"},
+				},
+				Action: func(c *cli.Context) error { return runNode(c) },
+			},
+			{
+				Name:  "config",
+				Usage: "print the effective configuration, secrets redacted",
+				Description: `Reads the same environment variables as "node start" and prints each value and where it came from.
+
+Example:
+   CHAINLINK_PORT=7000 pythia node config`,
+				Action: func(c *cli.Context) error {
+					cfg, err := LoadConfig(nil)
+					if err != nil {
+						return cli.Exit(err.Error(), 1)
+					}
+					return cfg.Print(c.App.Writer)
+				},
+			},
+		},
+	}
+}
+
+// nodeOptions are node start's flags.
+type nodeOptions struct {
+	passwordFile string
+	apiFile      string
+	dev          bool
+}
+
+func runNode(c *cli.Context) error {
+	cfg, err := LoadConfig(nil)
+	if err != nil {
+		return cli.Exit(err.Error(), 1)
+	}
+	opts := nodeOptions{passwordFile: c.String("password"), apiFile: c.String("api"), dev: c.Bool("dev")}
+	lggr := logging.New(c.App.ErrWriter, cfg.LogLevel, cfg.LogFormat)
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	n := &node{cfg: cfg, opts: opts, lggr: lggr, stdin: c.App.Reader, stdout: c.App.Writer}
+	if err := n.run(ctx); err != nil {
+		return cli.Exit(err.Error(), 1)
+	}
+	return nil
+}
+
+// node is one run of `node start`: what it opened, so it can close it.
+type node struct {
+	cfg    *Config
+	opts   nodeOptions
+	lggr   *slog.Logger
+	stdin  io.Reader
+	stdout io.Writer
+}
+
+func (n *node) run(ctx context.Context) error {
+	cfg, lggr := n.cfg, n.lggr
+	if n.opts.dev {
+		lggr.Warn("DEVELOPMENT MODE: passwords are generated and kept in plain text in ROOT; never use --dev with real funds", "root", cfg.RootDir)
+		if !n.envSet("SECURE_COOKIES") {
+			cfg.SecureCookies = false
+		}
+	}
+	if err := os.MkdirAll(cfg.RootDir, 0o700); err != nil {
+		return fmt.Errorf("creating ROOT %s: %w", cfg.RootDir, err)
+	}
+
+	st, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, RootDir: cfg.RootDir}, lggr)
+	if err != nil {
+		return fmt.Errorf("opening the database: %w", err)
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			lggr.Error("closing the database", "err", err)
+		}
+	}()
+	lggr.Info("database ready", "dialect", st.Dialect(), "url", RedactURL(cfg.DatabaseURL))
+
+	ks, err := n.unlockKeys(ctx, st)
+	if err != nil {
+		return err
+	}
+	if err := n.ensureAPIUser(ctx, st); err != nil {
+		return err
+	}
+
+	var svcs []lifecycle.Service
+	var checks []lifecycle.HealthChecker
+	checks = append(checks, storeHealth{st})
+
+	ethURL := cfg.EthURL
+	devChain, err := n.startDevChain(ctx, ks)
+	if err != nil {
+		return err
+	}
+	if devChain != nil {
+		defer devChain.Close()
+		ethURL = devChain.URL()
+	}
+	if ethURL == "" {
+		if !n.opts.dev {
+			return errors.New("ETH_URL is not set: point it at an Ethereum node's WebSocket endpoint (ws:// or wss://), or run `pythia node start --dev` for a local dev chain")
+		}
+		lggr.Warn("no chain: ETH_URL is not set and this build has no dev chain; starting without one")
+	} else {
+		client, err := chain.New(chain.Config{URL: ethURL, ChainID: cfg.EthChainID}, lggr)
+		if err != nil {
+			return fmt.Errorf("configuring the chain client: %w", err)
+		}
+		if err := client.Dial(ctx); err != nil {
+			return fmt.Errorf("connecting to the chain: %w", err)
+		}
+		svcs = append(svcs, client)
+		svcs = append(svcs, n.chainServices(client, st)...)
+	}
+
+	app := services.NewApplication(lggr, svcs...)
+	for _, hc := range checks {
+		app.AddHealthCheck(hc)
+	}
+	// The web server starts last so /health answers only once every
+	// service it reports on is running; it stops first.
+	app.Add(web.NewServer(web.Config{ListenAddr: fmt.Sprintf(":%d", cfg.Port)}, app, lggr))
+	if err := app.Start(ctx); err != nil {
+		return err
+	}
+	lggr.Info("node started", "port", cfg.Port, "keys", len(ks.Addresses()))
+	<-ctx.Done()
+	lggr.Info("stopping: signal received")
+	closeErr := app.Close()
+	if closeErr != nil {
+		lggr.Error("stopping services", "err", closeErr)
+	}
+	lggr.Info("node stopped")
+	return nil
+}
+
+// envSet reports whether the operator set a variable (rather than taking
+// its default).
+func (n *node) envSet(name string) bool {
+	for _, s := range n.cfg.Settings() {
+		if s.Name == name {
+			return s.FromEnv
+		}
+	}
+	return false
+}
+
+// unlockKeys unlocks the keystore, creating the first key on the first
+// start. The password comes from --password, the dev password file, or a
+// terminal prompt, in that order.
+func (n *node) unlockKeys(ctx context.Context, st *store.Store) (*keystore.KeyStore, error) {
+	var pw string
+	var err error
+	ksCfg := keystore.Config{}
+	switch {
+	case n.opts.passwordFile != "":
+		if pw, err = readPasswordFile(n.opts.passwordFile); err != nil {
+			return nil, err
+		}
+	case n.opts.dev:
+		var created bool
+		if pw, created, err = devKeystorePassword(n.cfg.RootDir); err != nil {
+			return nil, err
+		}
+		ksCfg = keystore.LightConfig()
+		if created {
+			n.lggr.Warn("dev keystore password generated", "file", filepath.Join(n.cfg.RootDir, devPasswordFile))
+		}
+	case stdinIsTerminal():
+		p := prompter{in: os.Stdin, out: n.stdout}
+		if pw, err = p.secret("Keystore password: "); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, errors.New("no keystore password: pass --password FILE (the password on its first line), or run in a terminal to be prompted")
+	}
+	ks := keystore.New(st, ksCfg, n.lggr)
+	if err := ks.Unlock(ctx, pw); err != nil {
+		if errors.Is(err, keystore.ErrWrongPassword) {
+			return nil, errors.New("wrong keystore password: it does not decrypt the node's keys; start with the password the keys were created with (--password FILE)")
+		}
+		return nil, fmt.Errorf("unlocking keys: %w", err)
+	}
+	for _, a := range ks.Addresses() {
+		n.lggr.Info("key unlocked", "address", a.Hex())
+	}
+	return ks, nil
+}
+
+// ensureAPIUser creates the operator's API user on the first start.
+func (n *node) ensureAPIUser(ctx context.Context, st *store.Store) error {
+	count, err := st.CountUsers(ctx)
+	if err != nil {
+		return fmt.Errorf("looking up the API user: %w", err)
+	}
+	if count > 0 {
+		return nil
+	}
+	var email, password string
+	printed := false
+	switch {
+	case n.opts.apiFile != "":
+		if email, password, err = readAPIFile(n.opts.apiFile); err != nil {
+			return err
+		}
+	case n.opts.dev:
+		email = devAPIEmail
+		if password, err = randomSecret(18); err != nil {
+			return err
+		}
+		path := filepath.Join(n.cfg.RootDir, devCredentialsFile)
+		if err := os.WriteFile(path, []byte(email+"\n"+password+"\n"), 0o600); err != nil {
+			return fmt.Errorf("writing dev API credentials: %w", err)
+		}
+		printed = true
+	case stdinIsTerminal():
+		p := prompter{in: os.Stdin, out: n.stdout}
+		if email, err = p.line("API user email: "); err != nil {
+			return err
+		}
+		if password, err = p.newSecret("API user password: "); err != nil {
+			return err
+		}
+	default:
+		return errors.New("no API user yet: pass --api FILE (email and password on two lines), or run in a terminal to be prompted")
+	}
+	hash, err := models.HashPassword(password)
+	if err != nil {
+		return fmt.Errorf("API user password: %w", err)
+	}
+	if err := st.CreateUser(ctx, &models.User{Email: email, HashedPassword: hash}); err != nil {
+		return fmt.Errorf("creating the API user: %w", err)
+	}
+	n.lggr.Info("API user created", "email", email)
+	if printed {
+		// Printed to stdout, never to the log: log files are shipped and kept.
+		fmt.Fprintf(n.stdout, "\nDev API user (shown once; also in %s):\n  email:    %s\n  password: %s\n\n",
+			filepath.Join(n.cfg.RootDir, devCredentialsFile), email, password)
+	}
+	return nil
+}
+
+// storeHealth reports whether the database answers.
+type storeHealth struct{ st *store.Store }
+
+func (storeHealth) Name() string { return "database" }
+func (h storeHealth) Healthy() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return h.st.Ping(ctx)
+}
