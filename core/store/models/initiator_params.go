@@ -121,15 +121,25 @@ var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | 
 // ParseCronSchedule parses a cron schedule: five fields, or six with
 // seconds first; descriptors such as @every 1m and @hourly; a CRON_TZ=Zone
 // (or TZ=Zone) prefix picks the time zone, UTC otherwise.
-func ParseCronSchedule(spec string) (cron.Schedule, error) {
+func ParseCronSchedule(spec string) (s cron.Schedule, err error) {
 	spec = strings.TrimSpace(spec)
 	if spec == "" {
 		return nil, fmt.Errorf("empty cron schedule")
 	}
-	if !strings.HasPrefix(spec, "CRON_TZ=") && !strings.HasPrefix(spec, "TZ=") {
+	if strings.HasPrefix(spec, "CRON_TZ=") || strings.HasPrefix(spec, "TZ=") {
+		// robfig/cron v3.0.1 slices out of range on a zone without fields.
+		if !strings.ContainsAny(spec, " \t") {
+			return nil, fmt.Errorf("invalid cron schedule: no fields after the time zone")
+		}
+	} else {
 		spec = "CRON_TZ=UTC " + spec
 	}
-	s, err := cronParser.Parse(spec)
+	defer func() {
+		if r := recover(); r != nil { // the parser must never take the node down
+			s, err = nil, fmt.Errorf("invalid cron schedule %q", spec)
+		}
+	}()
+	s, err = cronParser.Parse(spec)
 	if err != nil {
 		return nil, fmt.Errorf("invalid cron schedule: %w", err)
 	}

@@ -50,6 +50,8 @@ func TestParseInitiatorParams(t *testing.T) {
 		{"cron bad", "cron", `{"schedule":"every minute"}`, nil, []string{"params.schedule: invalid cron schedule"}},
 		{"cron bad tz", "cron", `{"schedule":"CRON_TZ=Mars/Olympus * * * * *"}`, nil, []string{"params.schedule: invalid cron schedule"}},
 		{"cron missing", "cron", `{}`, nil, []string{"params.schedule: is required"}},
+		{"cron zone only", "cron", `{"schedule":"TZ="}`, nil, []string{"params.schedule: invalid cron schedule"}},
+		{"cron zone only, long form", "cron", `{"schedule":"CRON_TZ=UTC"}`, nil, []string{"params.schedule: invalid cron schedule"}},
 		{"runat", "runat", `{"time":"2030-01-01T00:00:00Z"}`, func(t *testing.T, ip models.InitiatorParams) {
 			assert.True(t, ip.Time.Equal(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
 		}, nil},
