@@ -106,3 +106,16 @@ func TestDecodeRequestParamsErrors(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkDecodeRequestParams(b *testing.B) {
+	data := append(pairs(b, "get", "https://min-api.cryptocompare.com/data/price?fsym=ETH&tsyms=USD", "path"), 0x9f)
+	data = append(data, pairs(b, "RAW", "ETH", "USD", "PRICE")...)
+	data = append(data, 0xff)
+	data = append(data, pairs(b, "times", 100)...)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := models.DecodeRequestParams(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -159,3 +159,13 @@ func TestNewJobID(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+func BenchmarkParseJobSpec(b *testing.B) {
+	data := []byte(classicRunLogSpec)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := models.ParseJobSpec(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
