@@ -54,7 +54,7 @@ type Config struct {
 	DefaultHTTPLimit   uint64
 
 	DevBlockTime time.Duration
-	DevEthPort   uint16
+	DevEthPort   uint16 // 0: any free port
 
 	settings []setting
 }
@@ -94,7 +94,7 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 		r.bad("LOG_FORMAT", format, "one of auto, text, json")
 	}
 
-	c.Port = r.port("CHAINLINK_PORT", 6688)
+	c.Port = r.port("CHAINLINK_PORT", 6688, false)
 	c.ClientNodeURL = r.url("CLIENT_NODE_URL", fmt.Sprintf("http://localhost:%d", c.Port), "http", "https")
 	c.AllowOrigins = r.list("ALLOW_ORIGINS", "http://localhost:3000,http://localhost:6688")
 	c.SessionTimeout = r.duration("SESSION_TIMEOUT", 15*time.Minute)
@@ -132,7 +132,7 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	c.DefaultHTTPLimit = r.uint("DEFAULT_HTTP_LIMIT", 32768, 1<<30)
 
 	c.DevBlockTime = r.duration("DEV_BLOCK_TIME", time.Second)
-	c.DevEthPort = r.port("DEV_ETH_PORT", 8546)
+	c.DevEthPort = r.port("DEV_ETH_PORT", 8546, true)
 
 	c.settings = r.settings
 	if len(r.errs) > 0 {

@@ -87,15 +87,19 @@ func (r *envReader) uint(name string, def uint64, max uint64) uint64 {
 	return n
 }
 
-func (r *envReader) port(name string, def uint16) uint16 {
+func (r *envReader) port(name string, def uint16, allowAny bool) uint16 {
 	v, ok := r.raw(name)
 	if !ok {
 		r.record(name, strconv.Itoa(int(def)), false)
 		return def
 	}
 	n, err := strconv.ParseUint(v, 10, 16)
-	if err != nil || n == 0 {
-		r.bad(name, v, "a TCP port from 1 to 65535")
+	if err != nil || (n == 0 && !allowAny) {
+		if allowAny {
+			r.bad(name, v, "a TCP port from 0 (any free port) to 65535")
+		} else {
+			r.bad(name, v, "a TCP port from 1 to 65535")
+		}
 		return def
 	}
 	r.record(name, v, true)

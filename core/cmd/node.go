@@ -28,6 +28,9 @@ func nodeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "node",
 		Usage: "run the node or inspect its configuration",
+		Description: `Examples:
+   pythia node start --dev
+   pythia node config`,
 		Subcommands: []*cli.Command{
 			{
 				Name:  "start",

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make test`: installs what the tests need, starts a throw-away PostgreSQL,
+# runs go vet and the whole test suite once on SQLite and once on
+# PostgreSQL, runs the fuzz targets briefly, and stops PostgreSQL even on
+# failure. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+GO=${GO:-go}
+TIMEOUT=${TEST_TIMEOUT:-30m}
+start=$(date +%s)
+
+bash tools/ci/install.sh
+
+# shellcheck source=postgres.sh
+source tools/ci/postgres.sh
+trap pg_stop EXIT INT TERM
+pg_start
+
+echo "== go vet"
+$GO vet ./...
+
+echo "== build"
+$GO build -o bin/pythia ./core
+
+echo "== tests on SQLite"
+PYTHIA_TEST_ENGINE=sqlite $GO test -count=1 -timeout "$TIMEOUT" ./...
+
+echo "== tests on PostgreSQL"
+PYTHIA_TEST_ENGINE=postgres $GO test -count=1 -timeout "$TIMEOUT" ./...
+
+echo "== fuzz (brief)"
+FUZZTIME=${FUZZTIME:-10s}
+for pkg in $($GO list ./...); do
+  dir=$($GO list -f '{{.Dir}}' "$pkg")
+  for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
+    echo "fuzz: $pkg $target"
+    $GO test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg"
+  done
+done
+
+echo "== all tests passed in $(( $(date +%s) - start ))s"
