@@ -63,12 +63,16 @@ func (r *envReader) str(name, def string) string {
 }
 
 func (r *envReader) path(name, def string) string {
-	v := r.str(name, def)
+	v, ok := r.raw(name)
+	if !ok {
+		v = def
+	}
 	if strings.HasPrefix(v, "~/") {
 		if home, err := os.UserHomeDir(); err == nil {
 			v = filepath.Join(home, v[2:])
 		}
 	}
+	r.record(name, v, ok)
 	return v
 }
 

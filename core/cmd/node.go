@@ -103,8 +103,16 @@ func (n *node) run(ctx context.Context) error {
 	cfg, lggr := n.cfg, n.lggr
 	if n.opts.dev {
 		lggr.Warn("DEVELOPMENT MODE: passwords are generated and kept in plain text in ROOT; never use --dev with real funds", "root", cfg.RootDir)
+		// Dev defaults, where the operator did not choose: plain-HTTP
+		// cookies on localhost and answers after one block, not twelve.
 		if !n.envSet("SECURE_COOKIES") {
 			cfg.SecureCookies = false
+		}
+		if !n.envSet("MIN_INCOMING_CONFIRMATIONS") {
+			cfg.MinIncomingConfirmations = 0
+		}
+		if !n.envSet("MIN_OUTGOING_CONFIRMATIONS") {
+			cfg.MinOutgoingConfirmations = 1
 		}
 	}
 	if err := os.MkdirAll(cfg.RootDir, 0o700); err != nil {
