@@ -14,7 +14,8 @@ import (
 )
 
 var wantTables = []string{
-	"encrypted_keys", "heads", "initiators", "job_specs", "schema_migrations", "sessions", "task_specs", "users",
+	"encrypted_keys", "heads", "initiators", "job_specs", "schema_migrations", "sessions", "task_specs",
+	"tx_attempts", "tx_nonces", "txes", "users",
 }
 
 func TestMigrations(t *testing.T) {

@@ -66,4 +66,48 @@ var migrations = []Migration{
 			UNIQUE (job_spec_id, "index")
 		)`,
 	}},
+	{Version: 6, Name: "txes", SQL: []string{
+		`CREATE TABLE tx_nonces (
+			address {{bytes}} PRIMARY KEY,
+			next_nonce BIGINT NOT NULL,
+			updated_at {{time}} NOT NULL
+		)`,
+		`CREATE TABLE txes (
+			id {{id}},
+			task_run_id VARCHAR(32) UNIQUE,
+			from_address {{bytes}} NOT NULL,
+			to_address {{bytes}} NOT NULL,
+			data {{bytes}},
+			value TEXT NOT NULL,
+			gas_limit BIGINT NOT NULL,
+			nonce BIGINT NOT NULL,
+			state VARCHAR(20) NOT NULL,
+			hash {{bytes}},
+			block_number BIGINT,
+			block_hash {{bytes}},
+			receipt_status BIGINT,
+			gas_used BIGINT,
+			revert_reason TEXT,
+			last_error TEXT,
+			final_at {{time}},
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL,
+			UNIQUE (from_address, nonce)
+		)`,
+		`CREATE INDEX idx_txes_state ON txes (state)`,
+		`CREATE TABLE tx_attempts (
+			id {{id}},
+			tx_id BIGINT NOT NULL REFERENCES txes (id) ON DELETE CASCADE,
+			hash {{bytes}} NOT NULL UNIQUE,
+			nonce BIGINT NOT NULL,
+			gas_price TEXT,
+			gas_fee_cap TEXT,
+			gas_tip_cap TEXT,
+			signed_raw_tx {{bytes}} NOT NULL,
+			broadcast_at {{time}},
+			broadcast_block BIGINT,
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE INDEX idx_tx_attempts_tx_id ON tx_attempts (tx_id)`,
+	}},
 }

@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+// txNonce is a row of tx_nonces: the next nonce the TxManager gives out
+// for a key. Updating the row locks it until the transaction ends, which
+// serializes nonce assignment per key across nodes sharing a database.
+type txNonce struct {
+	Address   common.Address `gorm:"type:bytes;primaryKey"`
+	NextNonce uint64
+	UpdatedAt time.Time
+}
+
+func (txNonce) TableName() string { return "tx_nonces" }
+
+// txStateColumns are the columns of txes that change after insert.
+var txStateColumns = []string{
+	"nonce", "state", "hash", "block_number", "block_hash", "receipt_status", "gas_used",
+	"revert_reason", "last_error", "final_at", "updated_at",
+}
+
+func withAttempts(db *gorm.DB) *gorm.DB {
+	return db.Preload("Attempts", func(db *gorm.DB) *gorm.DB { return db.Order("id") })
+}
+
+// InsertTx saves tx and its Attempts, setting their IDs and TxIDs. A
+// TaskRunID that already has a transaction, or a nonce of tx.From already
+// used, gives ErrDuplicate. Call it inside Transact so the attempts are
+// saved with the transaction.
+func (s *Store) InsertTx(ctx context.Context, tx *models.Tx) error {
+	if tx == nil {
+		return errors.New("inserting tx: tx is nil")
+	}
+	if tx.Value == nil {
+		tx.Value = models.NewBig(common.Big0)
+	}
+	return s.Transact(ctx, func(db *Store) error {
+		if err := db.conn(ctx).Omit(clause.Associations).Create(tx).Error; err != nil {
+			return fmt.Errorf("inserting tx from %s nonce %d: %w", tx.From.Hex(), tx.Nonce, translate(err))
+		}
+		for i := range tx.Attempts {
+			tx.Attempts[i].TxID = tx.ID
+			if err := db.InsertTxAttempt(ctx, &tx.Attempts[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// InsertTxAttempt saves a new attempt of an existing tx; ErrDuplicate when
+// its hash is saved already.
+func (s *Store) InsertTxAttempt(ctx context.Context, a *models.TxAttempt) error {
+	if a == nil || a.TxID == 0 || len(a.SignedRawTx) == 0 {
+		return errors.New("inserting tx attempt: tx ID and signed transaction are required")
+	}
+	if err := s.conn(ctx).Create(a).Error; err != nil {
+		return fmt.Errorf("inserting attempt %s of tx %d: %w", a.Hash.Hex(), a.TxID, translate(err))
+	}
+	return nil
+}
+
+// TxByID returns a tx with its attempts (oldest first), or ErrNotFound.
+func (s *Store) TxByID(ctx context.Context, id int64) (*models.Tx, error) {
+	var tx models.Tx
+	if err := withAttempts(s.conn(ctx)).Where("id = ?", id).Take(&tx).Error; err != nil {
+		return nil, fmt.Errorf("finding tx %d: %w", id, translate(err))
+	}
+	return &tx, nil
+}
+
+// TxByTaskRunID returns the tx of a task run with its attempts, or
+// ErrNotFound.
+func (s *Store) TxByTaskRunID(ctx context.Context, taskRunID string) (*models.Tx, error) {
+	var tx models.Tx
+	if err := withAttempts(s.conn(ctx)).Where("task_run_id = ?", taskRunID).Take(&tx).Error; err != nil {
+		return nil, fmt.Errorf("finding tx of task run %s: %w", taskRunID, translate(err))
+	}
+	return &tx, nil
+}
+
+// TxByAttemptHash returns the tx one of whose attempts has hash, or
+// ErrNotFound.
+func (s *Store) TxByAttemptHash(ctx context.Context, hash common.Hash) (*models.Tx, error) {
+	var a models.TxAttempt
+	if err := s.conn(ctx).Where("hash = ?", hash).Take(&a).Error; err != nil {
+		return nil, fmt.Errorf("finding tx attempt %s: %w", hash.Hex(), translate(err))
+	}
+	return s.TxByID(ctx, a.TxID)
+}
+
+// UnfinishedTxs returns every tx that is not final (unconfirmed or mined)
+// with its attempts, by key and nonce.
+func (s *Store) UnfinishedTxs(ctx context.Context) ([]models.Tx, error) {
+	var txs []models.Tx
+	err := withAttempts(s.conn(ctx)).
+		Where("state IN ?", []models.TxState{models.TxStateUnconfirmed, models.TxStateMined}).
+		Order("from_address, nonce").Find(&txs).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing unfinished txes: %w", err)
+	}
+	return txs, nil
+}
+
+// Txs returns a page of txes, newest first, with their attempts, and the
+// total count.
+func (s *Store) Txs(ctx context.Context, offset, limit int) ([]models.Tx, int64, error) {
+	if offset < 0 || limit <= 0 {
+		return nil, 0, fmt.Errorf("listing txes: offset %d and limit %d must be >= 0 and > 0", offset, limit)
+	}
+	var total int64
+	if err := s.conn(ctx).Model(&models.Tx{}).Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("counting txes: %w", err)
+	}
+	var txs []models.Tx
+	if err := withAttempts(s.conn(ctx)).Order("id DESC").Offset(offset).Limit(limit).Find(&txs).Error; err != nil {
+		return nil, 0, fmt.Errorf("listing txes: %w", err)
+	}
+	return txs, total, nil
+}
+
+// SaveTxState writes tx's changing columns (nonce, state, receipt fields,
+// revert reason, last error, final time); ErrNotFound when tx is not
+// saved.
+func (s *Store) SaveTxState(ctx context.Context, tx *models.Tx) error {
+	if tx == nil || tx.ID == 0 {
+		return errors.New("saving tx state: tx ID is required")
+	}
+	tx.UpdatedAt = time.Now().UTC()
+	res := s.conn(ctx).Model(&models.Tx{ID: tx.ID}).Select(txStateColumns).Omit(clause.Associations).Updates(tx)
+	if res.Error != nil {
+		return fmt.Errorf("saving tx %d: %w", tx.ID, translate(res.Error))
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("saving tx %d: %w", tx.ID, ErrNotFound)
+	}
+	return nil
+}
+
+// MarkTxAttemptBroadcast records that attempt id was handed to the chain
+// at time at, when the latest head was block.
+func (s *Store) MarkTxAttemptBroadcast(ctx context.Context, id int64, at time.Time, block int64) error {
+	res := s.conn(ctx).Model(&models.TxAttempt{}).Where("id = ?", id).
+		Updates(map[string]any{"broadcast_at": at.UTC(), "broadcast_block": block})
+	if res.Error != nil {
+		return fmt.Errorf("marking tx attempt %d broadcast: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("marking tx attempt %d broadcast: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// LockNextNonce locks from's nonce row until the surrounding transaction
+// ends and returns the next nonce to give out; ErrNotFound when the key
+// has none yet (see RaiseNextNonce). Call it inside Transact.
+func (s *Store) LockNextNonce(ctx context.Context, from common.Address) (uint64, error) {
+	// A no-op UPDATE takes the row lock on PostgreSQL; SQLite has one
+	// writer at a time anyway.
+	res := s.conn(ctx).Exec("UPDATE tx_nonces SET next_nonce = next_nonce WHERE address = ?", from)
+	if res.Error != nil {
+		return 0, fmt.Errorf("locking nonce of %s: %w", from.Hex(), res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return 0, fmt.Errorf("locking nonce of %s: %w", from.Hex(), ErrNotFound)
+	}
+	return s.NextNonce(ctx, from)
+}
+
+// NextNonce returns the next nonce to give out for from, or ErrNotFound.
+func (s *Store) NextNonce(ctx context.Context, from common.Address) (uint64, error) {
+	var row txNonce
+	if err := s.conn(ctx).Where("address = ?", from).Take(&row).Error; err != nil {
+		return 0, fmt.Errorf("reading nonce of %s: %w", from.Hex(), translate(err))
+	}
+	return row.NextNonce, nil
+}
+
+// SetNextNonce sets from's next nonce; ErrNotFound when it has no row.
+func (s *Store) SetNextNonce(ctx context.Context, from common.Address, next uint64) error {
+	res := s.conn(ctx).Model(&txNonce{}).Where("address = ?", from).
+		Updates(map[string]any{"next_nonce": next, "updated_at": time.Now().UTC()})
+	if res.Error != nil {
+		return fmt.Errorf("setting nonce of %s to %d: %w", from.Hex(), next, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("setting nonce of %s: %w", from.Hex(), ErrNotFound)
+	}
+	return nil
+}
+
+// RaiseNextNonce makes from's next nonce at least atLeast, creating its
+// row when missing, and returns the resulting next nonce. It never lowers
+// a nonce: lowering would hand out a nonce twice.
+func (s *Store) RaiseNextNonce(ctx context.Context, from common.Address, atLeast uint64) (uint64, error) {
+	err := s.conn(ctx).Exec(`INSERT INTO tx_nonces (address, next_nonce, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (address) DO UPDATE SET
+			next_nonce = CASE WHEN tx_nonces.next_nonce < excluded.next_nonce THEN excluded.next_nonce ELSE tx_nonces.next_nonce END,
+			updated_at = excluded.updated_at`,
+		from, atLeast, time.Now().UTC()).Error
+	if err != nil {
+		return 0, fmt.Errorf("raising nonce of %s to %d: %w", from.Hex(), atLeast, err)
+	}
+	return s.NextNonce(ctx, from)
+}

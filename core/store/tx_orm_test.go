@@ -1,0 +1,188 @@
+package store_test
+
+import (
+	"context"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pythia-oracle/pythia/core/internal/testdb"
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+func newTestTx(taskRunID string, from common.Address, nonce uint64, hash common.Hash) *models.Tx {
+	tx := &models.Tx{
+		From: from, To: common.HexToAddress("0x00000000000000000000000000000000000000aa"),
+		Data: []byte{0, 1, 0xff}, Value: models.NewBig(big.NewInt(7)), GasLimit: 21000, Nonce: nonce,
+		State: models.TxStateUnconfirmed,
+		Attempts: []models.TxAttempt{{
+			Hash: hash, Nonce: nonce, GasFeeCap: models.NewBig(big.NewInt(3e9)), GasTipCap: models.NewBig(big.NewInt(1e9)),
+			SignedRawTx: []byte{0x02, 0xf8, 0x00},
+		}},
+	}
+	if taskRunID != "" {
+		tx.TaskRunID = &taskRunID
+	}
+	return tx
+}
+
+func TestTxORM(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		from := common.HexToAddress("0x0000000000000000000000000000000000000001")
+
+		tx := newTestTx("run1", from, 0, hashN(1))
+		require.NoError(t, s.InsertTx(ctx, tx))
+		require.NotZero(t, tx.ID)
+		require.Equal(t, tx.ID, tx.Attempts[0].TxID)
+
+		got, err := s.TxByTaskRunID(ctx, "run1")
+		require.NoError(t, err)
+		assert.Equal(t, tx.ID, got.ID)
+		assert.Equal(t, from, got.From)
+		assert.Equal(t, []byte{0, 1, 0xff}, got.Data)
+		assert.Equal(t, "7", got.Value.String())
+		require.Len(t, got.Attempts, 1)
+		assert.Equal(t, hashN(1), got.Attempts[0].Hash)
+		assert.Equal(t, "3000000000", got.Attempts[0].GasFeeCap.String())
+		assert.Nil(t, got.Attempts[0].GasPrice)
+		assert.Nil(t, got.Attempts[0].BroadcastAt)
+
+		tests := []struct {
+			name string
+			tx   *models.Tx
+		}{
+			{"same task run", newTestTx("run1", from, 1, hashN(2))},
+			{"same key and nonce", newTestTx("run2", from, 0, hashN(3))},
+			{"same attempt hash", newTestTx("run3", from, 5, hashN(1))},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := s.InsertTx(ctx, tt.tx)
+				require.ErrorIs(t, err, store.ErrDuplicate)
+			})
+		}
+
+		// Transactions without a task run may be many.
+		require.NoError(t, s.InsertTx(ctx, newTestTx("", from, 1, hashN(4))))
+		require.NoError(t, s.InsertTx(ctx, newTestTx("", from, 2, hashN(5))))
+
+		second := models.TxAttempt{TxID: tx.ID, Hash: hashN(6), Nonce: 0, GasPrice: models.NewBig(big.NewInt(5)), SignedRawTx: []byte{1}}
+		require.NoError(t, s.InsertTxAttempt(ctx, &second))
+		at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+		require.NoError(t, s.MarkTxAttemptBroadcast(ctx, second.ID, at, 42))
+		require.ErrorIs(t, s.MarkTxAttemptBroadcast(ctx, 999999, at, 1), store.ErrNotFound)
+
+		got, err = s.TxByAttemptHash(ctx, hashN(6))
+		require.NoError(t, err)
+		require.Len(t, got.Attempts, 2)
+		latest := got.LatestAttempt()
+		assert.Equal(t, second.ID, latest.ID)
+		require.NotNil(t, latest.BroadcastAt)
+		assert.True(t, at.Equal(*latest.BroadcastAt))
+		assert.Equal(t, int64(42), *latest.BroadcastBlock)
+
+		unfinished, err := s.UnfinishedTxs(ctx)
+		require.NoError(t, err)
+		require.Len(t, unfinished, 3)
+		for i, u := range unfinished {
+			assert.Equal(t, uint64(i), u.Nonce)
+		}
+
+		// Mined, then final, then a cleared field stays cleared.
+		bn, bh, status := int64(10), hashN(7), uint64(0)
+		got.State, got.BlockNumber, got.BlockHash, got.ReceiptStatus = models.TxStateMined, &bn, &bh, &status
+		reason := "nope"
+		got.RevertReason = &reason
+		require.NoError(t, s.SaveTxState(ctx, got))
+		got.State, got.BlockNumber, got.BlockHash = models.TxStateReverted, nil, nil
+		now := time.Now().UTC()
+		got.FinalAt = &now
+		require.NoError(t, s.SaveTxState(ctx, got))
+		again, err := s.TxByID(ctx, got.ID)
+		require.NoError(t, err)
+		assert.Equal(t, models.TxStateReverted, again.State)
+		assert.Nil(t, again.BlockNumber)
+		assert.Nil(t, again.BlockHash)
+		assert.Equal(t, "nope", *again.RevertReason)
+		assert.Len(t, again.Attempts, 2, "saving state must not touch attempts")
+
+		unfinished, err = s.UnfinishedTxs(ctx)
+		require.NoError(t, err)
+		assert.Len(t, unfinished, 2)
+
+		page, total, err := s.Txs(ctx, 0, 2)
+		require.NoError(t, err)
+		assert.Equal(t, int64(3), total)
+		require.Len(t, page, 2)
+		assert.Greater(t, page[0].ID, page[1].ID)
+
+		_, err = s.TxByTaskRunID(ctx, "missing")
+		require.ErrorIs(t, err, store.ErrNotFound)
+		require.ErrorIs(t, s.SaveTxState(ctx, &models.Tx{ID: 999999, State: models.TxStateMined}), store.ErrNotFound)
+	})
+}
+
+func TestTxNonces(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		from := common.HexToAddress("0x0000000000000000000000000000000000000002")
+
+		_, err := s.NextNonce(ctx, from)
+		require.ErrorIs(t, err, store.ErrNotFound)
+		err = s.Transact(ctx, func(tx *store.Store) error {
+			_, err := tx.LockNextNonce(ctx, from)
+			return err
+		})
+		require.ErrorIs(t, err, store.ErrNotFound)
+
+		tests := []struct {
+			name    string
+			atLeast uint64
+			want    uint64
+		}{
+			{"creates", 5, 5},
+			{"raises", 9, 9},
+			{"never lowers", 3, 9},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				n, err := s.RaiseNextNonce(ctx, from, tt.atLeast)
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, n)
+			})
+		}
+
+		err = s.Transact(ctx, func(tx *store.Store) error {
+			n, err := tx.LockNextNonce(ctx, from)
+			if err != nil {
+				return err
+			}
+			assert.Equal(t, uint64(9), n)
+			return tx.SetNextNonce(ctx, from, n+1)
+		})
+		require.NoError(t, err)
+		n, err := s.NextNonce(ctx, from)
+		require.NoError(t, err)
+		assert.Equal(t, uint64(10), n)
+
+		// A rolled-back assignment leaves the nonce as it was: no gap.
+		err = s.Transact(ctx, func(tx *store.Store) error {
+			n, err := tx.LockNextNonce(ctx, from)
+			require.NoError(t, err)
+			require.NoError(t, tx.SetNextNonce(ctx, from, n+1))
+			return store.ErrDuplicate
+		})
+		require.ErrorIs(t, err, store.ErrDuplicate)
+		n, err = s.NextNonce(ctx, from)
+		require.NoError(t, err)
+		assert.Equal(t, uint64(10), n)
+	})
+}
