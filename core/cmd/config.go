@@ -13,7 +13,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/params"
 
+	"github.com/pythia-oracle/pythia/core/chain"
 	"github.com/pythia-oracle/pythia/core/logging"
+	"github.com/pythia-oracle/pythia/core/store"
 )
 
 // Config is the node's whole configuration, read once from the environment
@@ -75,7 +77,7 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	r := newEnvReader(lookup)
 	c := &Config{}
 	c.RootDir = r.path("ROOT", "~/.pythia")
-	c.DatabaseURL = r.url("DATABASE_URL", "", "postgres", "postgresql")
+	c.DatabaseURL = r.url("DATABASE_URL", "", store.RedactURL, "postgres", "postgresql")
 	level := r.str("LOG_LEVEL", "info")
 	if lv, err := logging.ParseLevel(level); err != nil {
 		r.bad("LOG_LEVEL", level, "one of debug, info, warn, error")
@@ -95,12 +97,12 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	}
 
 	c.Port = r.port("CHAINLINK_PORT", 6688, false)
-	c.ClientNodeURL = r.url("CLIENT_NODE_URL", fmt.Sprintf("http://localhost:%d", c.Port), "http", "https")
+	c.ClientNodeURL = r.url("CLIENT_NODE_URL", fmt.Sprintf("http://localhost:%d", c.Port), nil, "http", "https")
 	c.AllowOrigins = r.list("ALLOW_ORIGINS", "http://localhost:3000,http://localhost:6688")
 	c.SessionTimeout = r.duration("SESSION_TIMEOUT", 15*time.Minute)
 	c.SecureCookies = r.bool("SECURE_COOKIES", true)
 
-	c.EthURL = r.url("ETH_URL", "", "ws", "wss")
+	c.EthURL = r.url("ETH_URL", "", chain.RedactURL, "ws", "wss")
 	if id := r.bigInt("ETH_CHAIN_ID", nil); id != nil {
 		if id.Sign() == 0 {
 			r.bad("ETH_CHAIN_ID", "0", "a positive chain ID such as 1 (mainnet) or 11155111 (Sepolia)")
@@ -127,7 +129,7 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 		r.bad("ETH_GAS_PRICE_DEFAULT", c.GasPriceDefault.String(), "at most ETH_MAX_GAS_PRICE_WEI ("+c.MaxGasPriceWei.String()+")")
 	}
 
-	c.BridgeResponseURL = r.url("BRIDGE_RESPONSE_URL", fmt.Sprintf("http://localhost:%d", c.Port), "http", "https")
+	c.BridgeResponseURL = r.url("BRIDGE_RESPONSE_URL", fmt.Sprintf("http://localhost:%d", c.Port), nil, "http", "https")
 	c.DefaultHTTPTimeout = r.duration("DEFAULT_HTTP_TIMEOUT", 15*time.Second)
 	c.DefaultHTTPLimit = r.uint("DEFAULT_HTTP_LIMIT", 32768, 1<<30)
 

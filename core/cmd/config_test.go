@@ -130,19 +130,3 @@ func TestGasPriceDefaultAboveCeiling(t *testing.T) {
 		t.Fatalf("err = %v, want a problem naming ETH_GAS_PRICE_DEFAULT", err)
 	}
 }
-
-func TestRedactURL(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"postgres://u:secret@h:5432/db?sslmode=disable", "postgres://u:xxxxx@h:5432/db?sslmode=disable"},
-		{"postgres://u@h/db?password=secret", "postgres://u@h/db?password=xxxxx"},
-		{"wss://mainnet.infura.io/ws/v3/abcdef", "wss://mainnet.infura.io/xxxxx"},
-		{"ws://127.0.0.1:8546", "ws://127.0.0.1:8546"},
-		{"ws://127.0.0.1:8546/?key=abc", "ws://127.0.0.1:8546/?key=xxxxx"},
-	}
-	for _, tt := range tests {
-		if got := RedactURL(tt.in); got != tt.want {
-			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

@@ -175,20 +175,23 @@ func (r *envReader) address(name string) *common.Address {
 	return &a
 }
 
-// url reads a URL with one of schemes. Secret parts (user info, path and
-// query, where providers put API keys) are redacted in what is recorded.
-func (r *envReader) url(name, def string, schemes ...string) string {
+// url reads a URL with one of schemes. redact hides its secret parts in
+// what is recorded and in error messages; nil shows the URL as it is.
+func (r *envReader) url(name, def string, redact func(string) string, schemes ...string) string {
+	if redact == nil {
+		redact = func(s string) string { return s }
+	}
 	v, ok := r.raw(name)
 	if !ok {
-		r.record(name, RedactURL(def), false)
+		r.record(name, redact(def), false)
 		return def
 	}
 	u, err := url.Parse(v)
 	if err != nil || u.Host == "" || !contains(schemes, strings.ToLower(u.Scheme)) {
-		r.bad(name, RedactURL(v), "a URL starting with "+strings.Join(schemes, ":// or ")+"://")
+		r.bad(name, redact(v), "a URL starting with "+strings.Join(schemes, ":// or ")+"://")
 		return def
 	}
-	r.record(name, RedactURL(v), true)
+	r.record(name, redact(v), true)
 	return v
 }
 
@@ -210,40 +213,4 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
-}
-
-// RedactURL hides what may be secret in a URL: the password, and the path
-// and query where RPC providers put API keys. Unparseable input is hidden
-// whole.
-func RedactURL(s string) string {
-	if s == "" {
-		return ""
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		if u != nil && u.Scheme == "" && !strings.Contains(s, "@") && !strings.Contains(s, "password") {
-			return s // a plain file path
-		}
-		return "[redacted]"
-	}
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-		}
-	}
-	isDB := strings.HasPrefix(u.Scheme, "postgres")
-	if !isDB && u.Path != "" && u.Path != "/" {
-		u.Path = "/xxxxx"
-	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			if isDB && !strings.Contains(strings.ToLower(k), "pass") {
-				continue
-			}
-			q.Set(k, "xxxxx")
-		}
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }

@@ -128,7 +128,7 @@ func (n *node) run(ctx context.Context) error {
 			lggr.Error("closing the database", "err", err)
 		}
 	}()
-	lggr.Info("database ready", "dialect", st.Dialect(), "url", RedactURL(cfg.DatabaseURL))
+	lggr.Info("database ready", "dialect", st.Dialect(), "url", store.RedactURL(cfg.DatabaseURL))
 
 	ks, err := n.unlockKeys(ctx, st)
 	if err != nil {
