@@ -101,6 +101,17 @@ func Open(ctx context.Context, cfg Config, lggr *slog.Logger) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connecting to %s database: %w", t.dialect, scrub(err, t.secret))
 	}
+	if t.dialect == DialectSQLite && t.path != ":memory:" {
+		// The database holds encrypted keys and hashed credentials: only the
+		// node's user reads it, whatever the umask. Ping has created the file
+		// and its WAL companions.
+		for _, f := range []string{t.path, t.path + "-wal", t.path + "-shm"} {
+			if err := os.Chmod(f, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+				_ = sqlDB.Close()
+				return nil, fmt.Errorf("restricting database file permissions: %w", err)
+			}
+		}
+	}
 	if err := s.migrate(ctx, cfg.migrateTo); err != nil {
 		_ = sqlDB.Close()
 		return nil, scrub(err, t.secret)

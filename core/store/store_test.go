@@ -103,8 +103,9 @@ func TestOpenDefaultSQLiteFile(t *testing.T) {
 	fi, err := os.Stat(root)
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o700), fi.Mode().Perm())
-	_, err = os.Stat(filepath.Join(root, store.SQLiteFileName))
+	fi, err = os.Stat(filepath.Join(root, store.SQLiteFileName))
 	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "the database file is readable by others")
 	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000"} {
 		got, err := s.QueryString(ctx, "PRAGMA "+pragma)
 		require.NoError(t, err)
