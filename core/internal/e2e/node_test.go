@@ -184,7 +184,8 @@ func (p *nodeProc) wait(t *testing.T) int {
 func TestDevNodeStartsHealthyAndStopsOnSIGINT(t *testing.T) {
 	root := t.TempDir()
 	port := freePort(t)
-	p := startNode(t, root, append(baseEnv(root, port), databaseEnv(t)...), "--dev")
+	dbEnv := databaseEnv(t) // one database for both starts
+	p := startNode(t, root, append(baseEnv(root, port), dbEnv...), "--dev")
 	took, body := p.waitHealthy(t, 60*time.Second)
 	t.Logf("healthy after %v: %s", took, body)
 	if !strings.Contains(body, `"database"`) {
@@ -216,7 +217,7 @@ func TestDevNodeStartsHealthyAndStopsOnSIGINT(t *testing.T) {
 	}
 
 	// A second start reuses the key and user: no new credentials printed.
-	p2 := startNode(t, root, append(baseEnv(root, port), databaseEnv(t)...), "--dev")
+	p2 := startNode(t, root, append(baseEnv(root, port), dbEnv...), "--dev")
 	p2.waitHealthy(t, 60*time.Second)
 	if code := p2.stop(t, syscall.SIGTERM); code != 0 {
 		t.Fatalf("exit code after SIGTERM = %d, want 0", code)
