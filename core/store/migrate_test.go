@@ -14,7 +14,7 @@ import (
 )
 
 var wantTables = []string{
-	"encrypted_keys", "heads", "initiators", "job_specs", "schema_migrations", "sessions", "task_specs",
+	"encrypted_keys", "external_initiators", "heads", "initiators", "job_specs", "schema_migrations", "sessions", "task_specs",
 	"tx_attempts", "tx_nonces", "txes", "users",
 }
 

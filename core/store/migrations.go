@@ -110,4 +110,17 @@ var migrations = []Migration{
 		)`,
 		`CREATE INDEX idx_tx_attempts_tx_id ON tx_attempts (tx_id)`,
 	}},
+	{Version: 7, Name: "external_initiators", SQL: []string{
+		`CREATE TABLE external_initiators (
+			name VARCHAR(64) PRIMARY KEY,
+			url TEXT,
+			access_key_hash VARCHAR(64) NOT NULL UNIQUE,
+			salt VARCHAR(64) NOT NULL,
+			hashed_secret VARCHAR(64) NOT NULL,
+			outgoing_token TEXT NOT NULL,
+			outgoing_secret TEXT NOT NULL,
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL
+		)`,
+	}},
 }
