@@ -14,7 +14,8 @@ import (
 )
 
 var wantTables = []string{
-	"encrypted_keys", "external_initiators", "heads", "initiators", "job_specs", "schema_migrations", "sessions", "task_specs",
+	"bridge_types", "encrypted_keys", "external_initiators", "heads", "initiators", "job_runs", "job_specs", "log_cursors",
+	"run_requests", "run_results", "schema_migrations", "sessions", "task_run_attempts", "task_runs", "task_specs",
 	"tx_attempts", "tx_nonces", "txes", "users",
 }
 

@@ -66,6 +66,97 @@ var migrations = []Migration{
 			UNIQUE (job_spec_id, "index")
 		)`,
 	}},
+	{Version: 5, Name: "runs", SQL: []string{
+		`CREATE TABLE run_results (
+			id {{id}},
+			data TEXT NOT NULL DEFAULT 'null',
+			status VARCHAR(40) NOT NULL,
+			error_message TEXT,
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL
+		)`,
+		`CREATE TABLE run_requests (
+			id {{id}},
+			job_spec_id VARCHAR(32) NOT NULL,
+			request_id {{bytes}},
+			requester {{bytes}},
+			oracle_address {{bytes}},
+			payment TEXT,
+			callback_addr {{bytes}},
+			callback_function_id {{bytes}},
+			cancel_expiration TEXT,
+			data_version TEXT,
+			block_number BIGINT,
+			block_hash {{bytes}},
+			tx_hash {{bytes}},
+			log_index BIGINT,
+			request_params TEXT NOT NULL DEFAULT 'null',
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX idx_run_requests_log ON run_requests (job_spec_id, block_hash, tx_hash, log_index)`,
+		`CREATE INDEX idx_run_requests_tx_hash ON run_requests (tx_hash)`,
+		`CREATE TABLE job_runs (
+			id VARCHAR(32) PRIMARY KEY,
+			job_spec_id VARCHAR(32) NOT NULL REFERENCES job_specs (id) ON DELETE CASCADE,
+			initiator_id BIGINT,
+			initiator_type VARCHAR(32),
+			status VARCHAR(40) NOT NULL,
+			result_id BIGINT REFERENCES run_results (id),
+			run_request_id BIGINT REFERENCES run_requests (id),
+			creation_height TEXT,
+			observed_height TEXT,
+			payment TEXT,
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL,
+			finished_at {{time}}
+		)`,
+		`CREATE INDEX idx_job_runs_job_spec_id ON job_runs (job_spec_id, created_at)`,
+		`CREATE INDEX idx_job_runs_status ON job_runs (status)`,
+		`CREATE INDEX idx_job_runs_created_at ON job_runs (created_at)`,
+		`CREATE INDEX idx_job_runs_initiator_id ON job_runs (initiator_id)`,
+		`CREATE TABLE task_runs (
+			id VARCHAR(32) PRIMARY KEY,
+			job_run_id VARCHAR(32) NOT NULL REFERENCES job_runs (id) ON DELETE CASCADE,
+			task_spec_id BIGINT,
+			"index" INTEGER NOT NULL,
+			type VARCHAR(64) NOT NULL,
+			status VARCHAR(40) NOT NULL,
+			result_id BIGINT REFERENCES run_results (id),
+			confirmations BIGINT NOT NULL DEFAULT 0,
+			min_required_incoming_confirmations BIGINT NOT NULL DEFAULT 0,
+			attempts INTEGER NOT NULL DEFAULT 0,
+			wake_at {{time}},
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL,
+			UNIQUE (job_run_id, "index")
+		)`,
+		`CREATE INDEX idx_task_runs_status ON task_runs (status)`,
+		`CREATE TABLE task_run_attempts (
+			id {{id}},
+			task_run_id VARCHAR(32) NOT NULL REFERENCES task_runs (id) ON DELETE CASCADE,
+			attempt INTEGER NOT NULL,
+			status VARCHAR(40) NOT NULL,
+			error TEXT,
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE INDEX idx_task_run_attempts_task_run_id ON task_run_attempts (task_run_id)`,
+		`CREATE TABLE bridge_types (
+			name VARCHAR(64) PRIMARY KEY,
+			url TEXT NOT NULL,
+			confirmations BIGINT NOT NULL DEFAULT 0,
+			incoming_token_hash VARCHAR(64) NOT NULL,
+			salt VARCHAR(64) NOT NULL,
+			outgoing_token TEXT NOT NULL,
+			minimum_contract_payment TEXT,
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL
+		)`,
+		`CREATE TABLE log_cursors (
+			address {{bytes}} PRIMARY KEY,
+			last_block BIGINT NOT NULL,
+			updated_at {{time}} NOT NULL
+		)`,
+	}},
 	{Version: 6, Name: "txes", SQL: []string{
 		`CREATE TABLE tx_nonces (
 			address {{bytes}} PRIMARY KEY,

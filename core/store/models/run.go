@@ -127,6 +127,20 @@ type TaskRun struct {
 	WakeAt                           *time.Time `json:"wakeAt,omitempty"`
 	CreatedAt                        time.Time  `json:"createdAt"`
 	UpdatedAt                        time.Time  `json:"updatedAt"`
+	// AttemptLog records every try of the task, oldest first, with the
+	// error of each one that failed.
+	AttemptLog []TaskRunAttempt `json:"attemptLog,omitempty" gorm:"foreignKey:TaskRunID"`
+}
+
+// TaskRunAttempt is one try of a task run: its number (from 1), the status
+// it left the task in and, when it failed, the error.
+type TaskRunAttempt struct {
+	ID        int64     `json:"-" gorm:"primaryKey;autoIncrement"`
+	TaskRunID string    `json:"-" gorm:"size:32;index;not null"`
+	Attempt   int       `json:"attempt"`
+	Status    RunStatus `json:"status" gorm:"size:40"`
+	Error     *string   `json:"error,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 // RunResult is the output of a run or task run: the data JSON, the status
@@ -152,11 +166,13 @@ func RunResultFrom(out RunOutput) RunResult {
 
 // RunRequest is what started a run. For a runlog run it carries the
 // OracleRequest's fields (for the fulfilment) and the log's block hash, tx
-// hash and log index, unique together so a log is acted on once. Other
+// hash and log index, unique together with the job so a log is acted on
+// once per job (two ethlog jobs may watch one contract). Other
 // runs leave those nil. RequestParams is the input the run started with
 // (the request's decoded CBOR parameters, or a web call's body).
 type RunRequest struct {
 	ID                 int64             `json:"-" gorm:"primaryKey;autoIncrement"`
+	JobSpecID          string            `json:"-" gorm:"size:32"`
 	RequestID          *common.Hash      `json:"requestId,omitempty" gorm:"type:bytes"`
 	Requester          *common.Address   `json:"requester,omitempty" gorm:"type:bytes"`
 	OracleAddress      *common.Address   `json:"oracleAddress,omitempty" gorm:"type:bytes"`

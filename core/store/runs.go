@@ -1,0 +1,384 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+// ErrRunFinished is returned (wrapped) when a change is asked of a run
+// that is already completed, errored or cancelled: a finished run never
+// changes again, so a worker that loses a race with a cancellation stops.
+var ErrRunFinished = errors.New("run already finished")
+
+// finishedStatuses are the final run statuses.
+var finishedStatuses = []models.RunStatus{models.RunStatusCompleted, models.RunStatusErrored, models.RunStatusCancelled}
+
+// withRunChildren preloads a run's request, result and task runs (by
+// index) with their results and attempts.
+func withRunChildren(db *gorm.DB) *gorm.DB {
+	return db.
+		Preload("RunRequest").
+		Preload("Result").
+		Preload("TaskRuns", func(db *gorm.DB) *gorm.DB { return db.Order(`"index"`) }).
+		Preload("TaskRuns.Result").
+		Preload("TaskRuns.AttemptLog", func(db *gorm.DB) *gorm.DB { return db.Order("id") })
+}
+
+// CreateJobRun saves a new run with its RunRequest (when set), result and
+// task runs in one transaction, setting their IDs. A RunRequest for a log
+// (block hash, tx hash, log index) already acted on for the run's job
+// gives an error wrapping ErrDuplicate, and nothing is saved.
+func (s *Store) CreateJobRun(ctx context.Context, run *models.JobRun) error {
+	if run == nil || run.ID == "" || run.JobSpecID == "" {
+		return errors.New("creating job run: run ID and job ID are required")
+	}
+	err := s.Transact(ctx, func(tx *Store) error {
+		db := tx.conn(ctx)
+		if rr := run.RunRequest; rr != nil {
+			rr.JobSpecID = run.JobSpecID
+			if err := db.Create(rr).Error; err != nil {
+				return fmt.Errorf("saving run request: %w", translate(err))
+			}
+			run.RunRequestID = &rr.ID
+		}
+		if err := tx.saveResult(ctx, run.Result, &run.ResultID); err != nil {
+			return err
+		}
+		if err := db.Omit(clause.Associations).Create(run).Error; err != nil {
+			return translate(err)
+		}
+		for i := range run.TaskRuns {
+			tr := &run.TaskRuns[i]
+			tr.JobRunID = run.ID
+			if err := tx.saveResult(ctx, tr.Result, &tr.ResultID); err != nil {
+				return err
+			}
+			if err := db.Omit(clause.Associations).Create(tr).Error; err != nil {
+				return fmt.Errorf("saving task run %d: %w", tr.Index, translate(err))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("creating job run %s: %w", run.ID, err)
+	}
+	return nil
+}
+
+// saveResult inserts r (when new) or updates it, and points *id at it.
+func (s *Store) saveResult(ctx context.Context, r *models.RunResult, id **int64) error {
+	if r == nil {
+		return nil
+	}
+	db := s.conn(ctx)
+	if r.ID == 0 {
+		if err := db.Create(r).Error; err != nil {
+			return fmt.Errorf("saving run result: %w", translate(err))
+		}
+	} else {
+		err := db.Model(&models.RunResult{}).Where("id = ?", r.ID).Updates(map[string]any{
+			"data": r.Data, "status": r.Status, "error_message": r.ErrorMessage, "updated_at": time.Now().UTC(),
+		}).Error
+		if err != nil {
+			return fmt.Errorf("saving run result %d: %w", r.ID, translate(err))
+		}
+	}
+	rid := r.ID
+	*id = &rid
+	return nil
+}
+
+// SaveJobRun writes a run's changing state (status, result, observed
+// height, finish time) and every task run's (status, result,
+// confirmations, attempts, wake time), and inserts attempts, in one
+// transaction. It never changes a finished run: when the saved run is
+// completed, errored or cancelled (say, cancelled while a task ran) it
+// returns an error wrapping ErrRunFinished and writes nothing.
+func (s *Store) SaveJobRun(ctx context.Context, run *models.JobRun, attempts ...models.TaskRunAttempt) error {
+	if run == nil || run.ID == "" {
+		return errors.New("saving job run: run ID is required")
+	}
+	now := time.Now().UTC()
+	err := s.Transact(ctx, func(tx *Store) error {
+		db := tx.conn(ctx)
+		if err := tx.saveResult(ctx, run.Result, &run.ResultID); err != nil {
+			return err
+		}
+		res := db.Model(&models.JobRun{}).
+			Where("id = ? AND status NOT IN ?", run.ID, finishedStatuses).
+			Updates(map[string]any{
+				"status":          run.Status,
+				"result_id":       run.ResultID,
+				"observed_height": run.ObservedHeight,
+				"finished_at":     run.FinishedAt,
+				"updated_at":      now,
+			})
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return tx.runMissingOrFinished(ctx, run.ID)
+		}
+		run.UpdatedAt = now
+		for i := range run.TaskRuns {
+			tr := &run.TaskRuns[i]
+			if err := tx.saveResult(ctx, tr.Result, &tr.ResultID); err != nil {
+				return err
+			}
+			err := db.Model(&models.TaskRun{}).Where("id = ?", tr.ID).Updates(map[string]any{
+				"status":                              tr.Status,
+				"result_id":                           tr.ResultID,
+				"confirmations":                       tr.Confirmations,
+				"min_required_incoming_confirmations": tr.MinRequiredIncomingConfirmations,
+				"attempts":                            tr.Attempts,
+				"wake_at":                             tr.WakeAt,
+				"updated_at":                          now,
+			}).Error
+			if err != nil {
+				return fmt.Errorf("saving task run %s: %w", tr.ID, translate(err))
+			}
+			tr.UpdatedAt = now
+		}
+		for i := range attempts {
+			a := attempts[i]
+			a.ID = 0
+			if err := db.Create(&a).Error; err != nil {
+				return fmt.Errorf("saving attempt %d of task run %s: %w", a.Attempt, a.TaskRunID, translate(err))
+			}
+			for j := range run.TaskRuns {
+				if run.TaskRuns[j].ID == a.TaskRunID {
+					run.TaskRuns[j].AttemptLog = append(run.TaskRuns[j].AttemptLog, a)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("saving job run %s: %w", run.ID, err)
+	}
+	return nil
+}
+
+// runMissingOrFinished tells why an update of a live run touched no row.
+func (s *Store) runMissingOrFinished(ctx context.Context, id string) error {
+	var n int64
+	if err := s.conn(ctx).Model(&models.JobRun{}).Where("id = ?", id).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return ErrRunFinished
+}
+
+// FindJobRun returns a run with its request, result and task runs (by
+// index, each with its result and attempts); ErrNotFound when missing.
+func (s *Store) FindJobRun(ctx context.Context, id string) (*models.JobRun, error) {
+	var run models.JobRun
+	if err := withRunChildren(s.conn(ctx)).Where("id = ?", id).Take(&run).Error; err != nil {
+		return nil, fmt.Errorf("finding job run %s: %w", id, translate(err))
+	}
+	return &run, nil
+}
+
+// FindTaskRun returns a task run (without its attempts); ErrNotFound when
+// missing.
+func (s *Store) FindTaskRun(ctx context.Context, id string) (*models.TaskRun, error) {
+	var tr models.TaskRun
+	if err := s.conn(ctx).Preload("Result").Where("id = ?", id).Take(&tr).Error; err != nil {
+		return nil, fmt.Errorf("finding task run %s: %w", id, translate(err))
+	}
+	return &tr, nil
+}
+
+// JobRunFilter narrows JobRuns: runs of one job and/or in some statuses.
+// Zero fields match everything.
+type JobRunFilter struct {
+	JobSpecID string
+	Statuses  []models.RunStatus
+}
+
+// JobRuns returns a page of runs matching f, newest first, with their
+// children, and how many runs match in all.
+func (s *Store) JobRuns(ctx context.Context, f JobRunFilter, offset, limit int) ([]models.JobRun, int64, error) {
+	if offset < 0 || limit <= 0 {
+		return nil, 0, fmt.Errorf("listing job runs: offset %d and limit %d must be >= 0 and > 0", offset, limit)
+	}
+	where := func(db *gorm.DB) *gorm.DB {
+		if f.JobSpecID != "" {
+			db = db.Where("job_spec_id = ?", f.JobSpecID)
+		}
+		if len(f.Statuses) > 0 {
+			db = db.Where("status IN ?", f.Statuses)
+		}
+		return db
+	}
+	var (
+		runs  []models.JobRun
+		count int64
+	)
+	err := s.Transact(ctx, func(tx *Store) error {
+		if err := where(tx.conn(ctx).Model(&models.JobRun{})).Count(&count).Error; err != nil {
+			return err
+		}
+		return where(withRunChildren(tx.conn(ctx))).
+			Order("created_at DESC, id DESC").Offset(offset).Limit(limit).Find(&runs).Error
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing job runs: %w", err)
+	}
+	return runs, count, nil
+}
+
+// UnfinishedRuns returns every run that is neither completed, errored nor
+// cancelled, oldest first, with its children: what a restart resumes.
+func (s *Store) UnfinishedRuns(ctx context.Context) ([]models.JobRun, error) {
+	var runs []models.JobRun
+	err := withRunChildren(s.conn(ctx)).Where("status NOT IN ?", finishedStatuses).
+		Order("created_at, id").Find(&runs).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing unfinished job runs: %w", err)
+	}
+	return runs, nil
+}
+
+// RunsPendingStatus returns the runs in status, oldest first, with their
+// children.
+func (s *Store) RunsPendingStatus(ctx context.Context, status models.RunStatus) ([]models.JobRun, error) {
+	var runs []models.JobRun
+	err := withRunChildren(s.conn(ctx)).Where("status = ?", status).Order("created_at, id").Find(&runs).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing %s job runs: %w", status, err)
+	}
+	return runs, nil
+}
+
+// JobRunsForLog returns the runs started by the log at (blockHash, txHash,
+// logIndex), of any job, with their children.
+func (s *Store) JobRunsForLog(ctx context.Context, blockHash, txHash common.Hash, logIndex uint) ([]models.JobRun, error) {
+	var runs []models.JobRun
+	sub := s.conn(ctx).Model(&models.RunRequest{}).Select("id").
+		Where("block_hash = ? AND tx_hash = ? AND log_index = ?", blockHash, txHash, logIndex)
+	if err := withRunChildren(s.conn(ctx)).Where("run_request_id IN (?)", sub).Order("created_at, id").Find(&runs).Error; err != nil {
+		return nil, fmt.Errorf("listing job runs of log %s/%d: %w", txHash.Hex(), logIndex, err)
+	}
+	return runs, nil
+}
+
+// HasRunForInitiator reports whether any run was started by the
+// initiator: a runat initiator that has one never fires again.
+func (s *Store) HasRunForInitiator(ctx context.Context, initiatorID int64) (bool, error) {
+	var n int64
+	if err := s.conn(ctx).Model(&models.JobRun{}).Where("initiator_id = ?", initiatorID).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("counting runs of initiator %d: %w", initiatorID, err)
+	}
+	return n > 0, nil
+}
+
+// CancelJobRun marks a run and its unfinished task runs cancelled at at.
+// It returns an error wrapping ErrNotFound for an unknown run and
+// ErrRunFinished for a finished one.
+func (s *Store) CancelJobRun(ctx context.Context, id string, at time.Time) error {
+	at = at.UTC()
+	err := s.Transact(ctx, func(tx *Store) error {
+		db := tx.conn(ctx)
+		res := db.Model(&models.JobRun{}).Where("id = ? AND status NOT IN ?", id, finishedStatuses).
+			Updates(map[string]any{"status": models.RunStatusCancelled, "finished_at": at, "updated_at": at})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return tx.runMissingOrFinished(ctx, id)
+		}
+		return db.Model(&models.TaskRun{}).Where("job_run_id = ? AND status NOT IN ?", id, finishedStatuses).
+			Updates(map[string]any{"status": models.RunStatusCancelled, "updated_at": at}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("cancelling job run %s: %w", id, err)
+	}
+	return nil
+}
+
+// SetTaskRunStatus sets a task run's status and its run's status to
+// status, unless the run is finished (ErrRunFinished). The ethtx glue
+// calls it in the transaction that records the answer's transaction.
+func (s *Store) SetTaskRunStatus(ctx context.Context, taskRunID string, status models.RunStatus) error {
+	now := time.Now().UTC()
+	err := s.Transact(ctx, func(tx *Store) error {
+		db := tx.conn(ctx)
+		var tr models.TaskRun
+		if err := db.Select("id", "job_run_id").Where("id = ?", taskRunID).Take(&tr).Error; err != nil {
+			return translate(err)
+		}
+		res := db.Model(&models.JobRun{}).Where("id = ? AND status NOT IN ?", tr.JobRunID, finishedStatuses).
+			Updates(map[string]any{"status": status, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return tx.runMissingOrFinished(ctx, tr.JobRunID)
+		}
+		return db.Model(&models.TaskRun{}).Where("id = ?", taskRunID).
+			Updates(map[string]any{"status": status, "updated_at": now}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("setting task run %s to %s: %w", taskRunID, status, err)
+	}
+	return nil
+}
+
+// logCursor is a row of log_cursors: the last block whose logs of a
+// contract were processed, where the log subscriber's backfill resumes.
+type logCursor struct {
+	Address   common.Address `gorm:"type:bytes;primaryKey"`
+	LastBlock uint64
+	UpdatedAt time.Time
+}
+
+func (logCursor) TableName() string { return "log_cursors" }
+
+// LogCursor returns the last processed block of address's logs; ok is
+// false when none was saved.
+func (s *Store) LogCursor(ctx context.Context, address common.Address) (block uint64, ok bool, err error) {
+	var rows []logCursor
+	if err := s.conn(ctx).Where("address = ?", address).Limit(1).Find(&rows).Error; err != nil {
+		return 0, false, fmt.Errorf("reading log cursor of %s: %w", address.Hex(), err)
+	}
+	if len(rows) == 0 {
+		return 0, false, nil
+	}
+	return rows[0].LastBlock, true, nil
+}
+
+// SaveLogCursor records block as processed for address's logs. It never
+// moves a cursor back (use ResetLogCursor after a reorg).
+func (s *Store) SaveLogCursor(ctx context.Context, address common.Address, block uint64) error {
+	err := s.conn(ctx).Exec(`INSERT INTO log_cursors (address, last_block, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (address) DO UPDATE SET
+			last_block = CASE WHEN log_cursors.last_block < excluded.last_block THEN excluded.last_block ELSE log_cursors.last_block END,
+			updated_at = excluded.updated_at`,
+		address, block, time.Now().UTC()).Error
+	if err != nil {
+		return fmt.Errorf("saving log cursor of %s at %d: %w", address.Hex(), block, err)
+	}
+	return nil
+}
+
+// ResetLogCursor sets address's cursor to block, even backwards.
+func (s *Store) ResetLogCursor(ctx context.Context, address common.Address, block uint64) error {
+	err := s.conn(ctx).Exec(`INSERT INTO log_cursors (address, last_block, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (address) DO UPDATE SET last_block = excluded.last_block, updated_at = excluded.updated_at`,
+		address, block, time.Now().UTC()).Error
+	if err != nil {
+		return fmt.Errorf("resetting log cursor of %s to %d: %w", address.Hex(), block, err)
+	}
+	return nil
+}
