@@ -1,0 +1,247 @@
+package store_test
+
+import (
+	"context"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pythia-oracle/pythia/core/internal/testdb"
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+func newRun(t *testing.T, s *store.Store, job *models.JobSpec, req *models.RunRequest) *models.JobRun {
+	t.Helper()
+	run := &models.JobRun{
+		ID: models.NewRunID(), JobSpecID: job.ID, InitiatorID: job.Initiators[0].ID, InitiatorType: job.Initiators[0].Type,
+		Status: models.RunStatusUnstarted, RunRequest: req,
+	}
+	for i, task := range job.Tasks {
+		run.TaskRuns = append(run.TaskRuns, models.TaskRun{
+			ID: models.NewRunID(), TaskSpecID: task.ID, Index: i, Type: task.Type, Status: models.RunStatusUnstarted,
+		})
+	}
+	require.NoError(t, s.CreateJobRun(context.Background(), run))
+	return run
+}
+
+func logRequest(block common.Hash, tx common.Hash, index uint) *models.RunRequest {
+	n := uint64(7)
+	return &models.RunRequest{BlockNumber: &n, BlockHash: &block, TxHash: &tx, LogIndex: &index,
+		Payment: models.NewBig(big.NewInt(1e18)), RequestParams: models.JSON(`{"get":"x"}`)}
+}
+
+func TestCreateFindAndSaveJobRun(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Open(t)
+	job := newJob(time.Now(), "runlog")
+	require.NoError(t, s.CreateJobSpec(ctx, job))
+
+	req := logRequest(common.HexToHash("0xb1"), common.HexToHash("0xa1"), 3)
+	run := newRun(t, s, job, req)
+	require.NotZero(t, req.ID)
+
+	got, err := s.FindJobRun(ctx, run.ID)
+	require.NoError(t, err)
+	require.Equal(t, models.RunStatusUnstarted, got.Status)
+	require.Len(t, got.TaskRuns, 3)
+	for i, tr := range got.TaskRuns {
+		require.Equal(t, i, tr.Index)
+		require.Equal(t, job.Tasks[i].Type, tr.Type)
+	}
+	require.NotNil(t, got.RunRequest)
+	require.Equal(t, common.HexToHash("0xb1"), *got.RunRequest.BlockHash)
+	require.EqualValues(t, 3, *got.RunRequest.LogIndex)
+	require.Equal(t, "1000000000000000000", got.RunRequest.Payment.String())
+	require.JSONEq(t, `{"get":"x"}`, string(got.RunRequest.RequestParams))
+
+	// A step: first task completed, second retried once then pending.
+	got.Status = models.RunStatusPendingBridge
+	got.TaskRuns[0].Status = models.RunStatusCompleted
+	got.TaskRuns[0].Result = &models.RunResult{Data: models.JSON(`{"result":1}`), Status: models.RunStatusCompleted}
+	got.TaskRuns[1].Status = models.RunStatusPendingBridge
+	got.TaskRuns[1].Attempts = 2
+	wake := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	got.TaskRuns[1].WakeAt = &wake
+	msg := "503 service unavailable"
+	require.NoError(t, s.SaveJobRun(ctx, got,
+		models.TaskRunAttempt{TaskRunID: got.TaskRuns[1].ID, Attempt: 1, Status: models.RunStatusErrored, Error: &msg},
+		models.TaskRunAttempt{TaskRunID: got.TaskRuns[1].ID, Attempt: 2, Status: models.RunStatusPendingBridge},
+	))
+	// Saving again updates the result in place.
+	got.TaskRuns[0].Result.Data = models.JSON(`{"result":2}`)
+	require.NoError(t, s.SaveJobRun(ctx, got))
+
+	again, err := s.FindJobRun(ctx, run.ID)
+	require.NoError(t, err)
+	require.Equal(t, models.RunStatusPendingBridge, again.Status)
+	require.Equal(t, models.RunStatusCompleted, again.TaskRuns[0].Status)
+	require.JSONEq(t, `{"result":2}`, string(again.TaskRuns[0].Result.Data))
+	require.Equal(t, 2, again.TaskRuns[1].Attempts)
+	require.True(t, wake.Equal(*again.TaskRuns[1].WakeAt))
+	require.Len(t, again.TaskRuns[1].AttemptLog, 2)
+	require.Equal(t, msg, *again.TaskRuns[1].AttemptLog[0].Error)
+	require.Nil(t, again.TaskRuns[1].AttemptLog[1].Error)
+
+	tr, err := s.FindTaskRun(ctx, again.TaskRuns[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, run.ID, tr.JobRunID)
+
+	require.NoError(t, s.SetTaskRunStatus(ctx, again.TaskRuns[2].ID, models.RunStatusPendingOutgoingConfirmations))
+	again, err = s.FindJobRun(ctx, run.ID)
+	require.NoError(t, err)
+	require.Equal(t, models.RunStatusPendingOutgoingConfirmations, again.Status)
+	require.Equal(t, models.RunStatusPendingOutgoingConfirmations, again.TaskRuns[2].Status)
+
+	_, err = s.FindJobRun(ctx, "nope")
+	require.ErrorIs(t, err, store.ErrNotFound)
+}
+
+func TestDuplicateLogIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Open(t)
+	job := newJob(time.Now(), "runlog")
+	require.NoError(t, s.CreateJobSpec(ctx, job))
+	other := newJob(time.Now(), "ethlog")
+	require.NoError(t, s.CreateJobSpec(ctx, other))
+
+	block, tx := common.HexToHash("0xb1"), common.HexToHash("0xa1")
+	newRun(t, s, job, logRequest(block, tx, 0))
+
+	dup := &models.JobRun{ID: models.NewRunID(), JobSpecID: job.ID, Status: models.RunStatusUnstarted, RunRequest: logRequest(block, tx, 0)}
+	dup.TaskRuns = []models.TaskRun{{ID: models.NewRunID(), Type: "noop", Status: models.RunStatusUnstarted}}
+	err := s.CreateJobRun(ctx, dup)
+	require.ErrorIs(t, err, store.ErrDuplicate)
+	_, err = s.FindJobRun(ctx, dup.ID)
+	require.ErrorIs(t, err, store.ErrNotFound, "nothing of the duplicate is saved")
+
+	// Another log index, or another job watching the same log, is fine.
+	newRun(t, s, job, logRequest(block, tx, 1))
+	newRun(t, s, other, logRequest(block, tx, 0))
+	// Runs without a log never collide.
+	newRun(t, s, job, &models.RunRequest{RequestParams: models.JSON(`{}`)})
+	newRun(t, s, job, &models.RunRequest{RequestParams: models.JSON(`{}`)})
+
+	runs, err := s.JobRunsForLog(ctx, block, tx, 0)
+	require.NoError(t, err)
+	require.Len(t, runs, 2)
+}
+
+func TestJobRunsQueries(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Open(t)
+	a := newJob(time.Now(), "web")
+	b := newJob(time.Now(), "web")
+	require.NoError(t, s.CreateJobSpec(ctx, a))
+	require.NoError(t, s.CreateJobSpec(ctx, b))
+
+	var ids []string
+	for i := range 5 {
+		job := a
+		if i%2 == 1 {
+			job = b
+		}
+		run := newRun(t, s, job, nil)
+		ids = append(ids, run.ID)
+	}
+	// Finish two, cancel one, put one to sleep.
+	for i, status := range map[int]models.RunStatus{0: models.RunStatusCompleted, 1: models.RunStatusErrored, 3: models.RunStatusPendingSleep} {
+		run, err := s.FindJobRun(ctx, ids[i])
+		require.NoError(t, err)
+		run.Status = status
+		require.NoError(t, s.SaveJobRun(ctx, run))
+	}
+	require.NoError(t, s.CancelJobRun(ctx, ids[2], time.Now()))
+	require.ErrorIs(t, s.CancelJobRun(ctx, ids[2], time.Now()), store.ErrRunFinished)
+	require.ErrorIs(t, s.CancelJobRun(ctx, "missing", time.Now()), store.ErrNotFound)
+	cancelled, err := s.FindJobRun(ctx, ids[2])
+	require.NoError(t, err)
+	require.NotNil(t, cancelled.FinishedAt)
+	for _, tr := range cancelled.TaskRuns {
+		require.Equal(t, models.RunStatusCancelled, tr.Status)
+	}
+
+	// A finished run is never changed again.
+	cancelled.Status = models.RunStatusCompleted
+	require.ErrorIs(t, s.SaveJobRun(ctx, cancelled), store.ErrRunFinished)
+
+	tests := []struct {
+		name   string
+		filter store.JobRunFilter
+		want   []string
+	}{
+		{"all newest first", store.JobRunFilter{}, []string{ids[4], ids[3], ids[2], ids[1], ids[0]}},
+		{"by job", store.JobRunFilter{JobSpecID: b.ID}, []string{ids[3], ids[1]}},
+		{"by status", store.JobRunFilter{Statuses: []models.RunStatus{models.RunStatusCompleted, models.RunStatusCancelled}}, []string{ids[2], ids[0]}},
+		{"by job and status", store.JobRunFilter{JobSpecID: a.ID, Statuses: []models.RunStatus{models.RunStatusUnstarted}}, []string{ids[4]}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			runs, count, err := s.JobRuns(ctx, tt.filter, 0, 10)
+			require.NoError(t, err)
+			require.EqualValues(t, len(tt.want), count)
+			var got []string
+			for _, r := range runs {
+				got = append(got, r.ID)
+			}
+			require.Equal(t, tt.want, got)
+		})
+	}
+	page, count, err := s.JobRuns(ctx, store.JobRunFilter{}, 1, 2)
+	require.NoError(t, err)
+	require.EqualValues(t, 5, count)
+	require.Equal(t, ids[3], page[0].ID)
+	require.Equal(t, ids[2], page[1].ID)
+	_, _, err = s.JobRuns(ctx, store.JobRunFilter{}, 0, 0)
+	require.Error(t, err)
+
+	unfinished, err := s.UnfinishedRuns(ctx)
+	require.NoError(t, err)
+	require.Len(t, unfinished, 2)
+	require.Equal(t, ids[3], unfinished[0].ID)
+	require.Equal(t, ids[4], unfinished[1].ID)
+
+	sleeping, err := s.RunsPendingStatus(ctx, models.RunStatusPendingSleep)
+	require.NoError(t, err)
+	require.Len(t, sleeping, 1)
+	require.Equal(t, ids[3], sleeping[0].ID)
+
+	ran, err := s.HasRunForInitiator(ctx, a.Initiators[0].ID)
+	require.NoError(t, err)
+	require.True(t, ran)
+	c := newJob(time.Now(), "runat")
+	require.NoError(t, s.CreateJobSpec(ctx, c))
+	ran, err = s.HasRunForInitiator(ctx, c.Initiators[0].ID)
+	require.NoError(t, err)
+	require.False(t, ran)
+}
+
+func TestLogCursor(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Open(t)
+	addr := common.HexToAddress("0x1234")
+	_, ok, err := s.LogCursor(ctx, addr)
+	require.NoError(t, err)
+	require.False(t, ok)
+
+	steps := []struct {
+		save  uint64
+		reset bool
+		want  uint64
+	}{{10, false, 10}, {12, false, 12}, {11, false, 12}, {5, true, 5}}
+	for _, st := range steps {
+		if st.reset {
+			require.NoError(t, s.ResetLogCursor(ctx, addr, st.save))
+		} else {
+			require.NoError(t, s.SaveLogCursor(ctx, addr, st.save))
+		}
+		got, ok, err := s.LogCursor(ctx, addr)
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, st.want, got, "after saving %d (reset %v)", st.save, st.reset)
+	}
+}
