@@ -345,9 +345,10 @@ type logCursor struct {
 
 func (logCursor) TableName() string { return "log_cursors" }
 
-// LogCursor returns the last processed block of address's logs; ok is
-// false when none was saved.
-func (s *Store) LogCursor(ctx context.Context, address common.Address) (block uint64, ok bool, err error) {
+// LastProcessedBlock returns the last block whose logs of address were
+// all handled (the log subscriber's cursor); ok is false when none was
+// saved.
+func (s *Store) LastProcessedBlock(ctx context.Context, address common.Address) (block uint64, ok bool, err error) {
 	var rows []logCursor
 	if err := s.conn(ctx).Where("address = ?", address).Limit(1).Find(&rows).Error; err != nil {
 		return 0, false, fmt.Errorf("reading log cursor of %s: %w", address.Hex(), err)
@@ -358,9 +359,10 @@ func (s *Store) LogCursor(ctx context.Context, address common.Address) (block ui
 	return rows[0].LastBlock, true, nil
 }
 
-// SaveLogCursor records block as processed for address's logs. It never
-// moves a cursor back (use ResetLogCursor after a reorg).
-func (s *Store) SaveLogCursor(ctx context.Context, address common.Address, block uint64) error {
+// RaiseLastProcessedBlock records block as processed for address's logs.
+// It never moves the cursor back (SetLastProcessedBlock does, after a
+// reorg).
+func (s *Store) RaiseLastProcessedBlock(ctx context.Context, address common.Address, block uint64) error {
 	err := s.conn(ctx).Exec(`INSERT INTO log_cursors (address, last_block, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (address) DO UPDATE SET
 			last_block = CASE WHEN log_cursors.last_block < excluded.last_block THEN excluded.last_block ELSE log_cursors.last_block END,
@@ -372,8 +374,8 @@ func (s *Store) SaveLogCursor(ctx context.Context, address common.Address, block
 	return nil
 }
 
-// ResetLogCursor sets address's cursor to block, even backwards.
-func (s *Store) ResetLogCursor(ctx context.Context, address common.Address, block uint64) error {
+// SetLastProcessedBlock sets address's cursor to block, even backwards.
+func (s *Store) SetLastProcessedBlock(ctx context.Context, address common.Address, block uint64) error {
 	err := s.conn(ctx).Exec(`INSERT INTO log_cursors (address, last_block, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (address) DO UPDATE SET last_block = excluded.last_block, updated_at = excluded.updated_at`,
 		address, block, time.Now().UTC()).Error

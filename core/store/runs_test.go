@@ -224,7 +224,7 @@ func TestLogCursor(t *testing.T) {
 	ctx := context.Background()
 	s := testdb.Open(t)
 	addr := common.HexToAddress("0x1234")
-	_, ok, err := s.LogCursor(ctx, addr)
+	_, ok, err := s.LastProcessedBlock(ctx, addr)
 	require.NoError(t, err)
 	require.False(t, ok)
 
@@ -235,11 +235,11 @@ func TestLogCursor(t *testing.T) {
 	}{{10, false, 10}, {12, false, 12}, {11, false, 12}, {5, true, 5}}
 	for _, st := range steps {
 		if st.reset {
-			require.NoError(t, s.ResetLogCursor(ctx, addr, st.save))
+			require.NoError(t, s.SetLastProcessedBlock(ctx, addr, st.save))
 		} else {
-			require.NoError(t, s.SaveLogCursor(ctx, addr, st.save))
+			require.NoError(t, s.RaiseLastProcessedBlock(ctx, addr, st.save))
 		}
-		got, ok, err := s.LogCursor(ctx, addr)
+		got, ok, err := s.LastProcessedBlock(ctx, addr)
 		require.NoError(t, err)
 		require.True(t, ok)
 		require.Equal(t, st.want, got, "after saving %d (reset %v)", st.save, st.reset)
