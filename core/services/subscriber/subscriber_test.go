@@ -1,0 +1,630 @@
+package subscriber_test
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/pythia-oracle/pythia/core/chain"
+	"github.com/pythia-oracle/pythia/core/internal/faultproxy"
+	"github.com/pythia-oracle/pythia/core/internal/gethwrappers/oracle"
+	"github.com/pythia-oracle/pythia/core/internal/gethwrappers/stack"
+	"github.com/pythia-oracle/pythia/core/internal/simchain"
+	"github.com/pythia-oracle/pythia/core/internal/testdb"
+	"github.com/pythia-oracle/pythia/core/services/lifecycle"
+	"github.com/pythia-oracle/pythia/core/services/subscriber"
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+// TestMain checks for leaked goroutines, ignoring the ones go-ethereum's
+// simulated chain and database drivers leave behind by design.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		goleak.IgnoreTopFunction("github.com/ethereum/go-ethereum/core.(*txSenderCacher).cache"),
+		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"),
+		goleak.IgnoreTopFunction("github.com/ethereum/go-ethereum/eth/filters.(*Subscription).Unsubscribe.func1"),
+		goleak.IgnoreTopFunction("github.com/jackc/pgx/v5/pgxpool.(*Pool).backgroundHealthCheck"),
+		goleak.IgnoreTopFunction("database/sql.(*DB).connectionOpener"),
+	)
+}
+
+const waitFor = 15 * time.Second
+const tick = 10 * time.Millisecond
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// errDuplicate stands in for the executor's sentinel for a log that
+// already has its run.
+var errDuplicate = errors.New("duplicate run request")
+
+// call is one ExecuteJobFromLog the recorder saw.
+type call struct {
+	jobID string
+	initr string
+	req   models.RunRequest
+	input models.JSON
+	dup   bool
+}
+
+// recorder is a RunExecutor that records what it is given. Like the real
+// executor it keeps (job, block hash, tx hash, log index) unique and
+// answers a repeat with a duplicate error. The real executor lives in
+// core/services and is written in parallel.
+type recorder struct {
+	mu      sync.Mutex
+	calls   []call
+	keys    map[string]bool
+	cancels [][3]string
+	holds   map[common.Hash]chan struct{} // tx hash → released when closed
+	entered chan common.Hash
+}
+
+func newRecorder() *recorder {
+	return &recorder{keys: make(map[string]bool), holds: make(map[common.Hash]chan struct{}), entered: make(chan common.Hash, 16)}
+}
+
+func (r *recorder) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec, initr models.Initiator, req *models.RunRequest, input models.JSON) (*models.JobRun, error) {
+	r.mu.Lock()
+	hold := r.holds[*req.TxHash]
+	r.mu.Unlock()
+	if hold != nil {
+		r.entered <- *req.TxHash
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	key := fmt.Sprintf("%s/%s/%s/%d", job.ID, req.BlockHash, req.TxHash, *req.LogIndex)
+	c := call{jobID: job.ID, initr: initr.Type, req: *req, input: input, dup: r.keys[key]}
+	r.calls = append(r.calls, c)
+	if c.dup {
+		return nil, fmt.Errorf("saving run request: %w", errDuplicate)
+	}
+	r.keys[key] = true
+	return &models.JobRun{ID: models.NewRunID(), JobSpecID: job.ID}, nil
+}
+
+func (r *recorder) CancelRunsForLog(_ context.Context, blockHash, txHash common.Hash, logIndex uint) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cancels = append(r.cancels, [3]string{blockHash.Hex(), txHash.Hex(), fmt.Sprint(logIndex)})
+	return nil
+}
+
+// hold makes calls for the log of txHash wait until the returned function
+// is called.
+func (r *recorder) hold(txHash common.Hash) func() {
+	ch := make(chan struct{})
+	r.mu.Lock()
+	r.holds[txHash] = ch
+	r.mu.Unlock()
+	return func() { close(ch) }
+}
+
+// runs returns the calls that started a run (not duplicates).
+func (r *recorder) runs() []call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []call
+	for _, c := range r.calls {
+		if !c.dup {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (r *recorder) all() []call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.calls)
+}
+
+func (r *recorder) cancelled() [][3]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.cancels)
+}
+
+// runsFor returns the runs started for the request logged by txHash.
+func (r *recorder) runsFor(txHash common.Hash) []call {
+	var out []call
+	for _, c := range r.runs() {
+		if *c.req.TxHash == txHash {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (r *recorder) waitRuns(t *testing.T, n int) []call {
+	t.Helper()
+	require.Eventually(t, func() bool { return len(r.runs()) >= n }, waitFor, tick, "waiting for %d runs", n)
+	return r.runs()
+}
+
+// memCursors is an in-test CursorStore: the store's log_cursors table is
+// being written by the runs engineer at the same time.
+type memCursors struct {
+	mu sync.Mutex
+	m  map[common.Address]uint64
+}
+
+func newMemCursors() *memCursors { return &memCursors{m: make(map[common.Address]uint64)} }
+
+func (c *memCursors) LastProcessedBlock(_ context.Context, addr common.Address) (uint64, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.m[addr]
+	return b, ok, nil
+}
+
+func (c *memCursors) SetLastProcessedBlock(_ context.Context, addr common.Address, block uint64) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[addr] = block
+	return nil
+}
+
+func (c *memCursors) get(addr common.Address) (uint64, bool) {
+	b, ok, _ := c.LastProcessedBlock(context.Background(), addr)
+	return b, ok
+}
+
+// env is a simulated chain served over WebSocket with the LINK, Oracle and
+// ExampleConsumer contracts, a chain client dialed through a cuttable
+// proxy, a real store for jobs, a cursor map and a recording executor.
+type env struct {
+	sim      *simulated.Backend
+	backend  simulated.Client // direct, for sending transactions
+	proxy    *faultproxy.Proxy
+	client   *chain.Client
+	owner    *bind.TransactOpts
+	stranger common.Address
+	addrs    *stack.Addresses
+	commit   stack.Option
+	store    *store.Store
+	cursors  *memCursors
+	exec     *recorder
+}
+
+func setup(t *testing.T) *env {
+	t.Helper()
+	ownerKey, err := crypto.GenerateKey()
+	require.NoError(t, err)
+	owner := crypto.PubkeyToAddress(ownerKey.PublicKey)
+	port, err := simchain.FreePort()
+	require.NoError(t, err)
+	sim := simchain.New(types.GenesisAlloc{owner: {Balance: simchain.Ether(100)}}, simchain.WithRPC(port))
+	t.Cleanup(func() { _ = sim.Close() })
+	e := &env{
+		sim:      sim,
+		backend:  sim.Client(),
+		owner:    bind.NewKeyedTransactor(ownerKey, simchain.ChainID),
+		stranger: common.HexToAddress("0x000000000000000000000000000000000000beef"),
+		commit:   stack.WithCommit(sim.Commit),
+		store:    testdb.Open(t),
+		cursors:  newMemCursors(),
+		exec:     newRecorder(),
+	}
+	e.addrs, err = stack.Deploy(t.Context(), e.backend, e.owner, nil, e.commit)
+	require.NoError(t, err)
+
+	e.proxy = faultproxy.Start(t, fmt.Sprintf("127.0.0.1:%d", port))
+	e.client, err = chain.New(chain.Config{
+		URL:                 "ws://" + e.proxy.Addr(),
+		ChainID:             simchain.ChainID,
+		ReconnectMinBackoff: 20 * time.Millisecond,
+		ReconnectMaxBackoff: 100 * time.Millisecond,
+	}, quietLogger())
+	require.NoError(t, err)
+	require.NoError(t, e.client.Dial(t.Context()))
+	require.NoError(t, e.client.Start(t.Context()))
+	t.Cleanup(func() { _ = e.client.Close() })
+	return e
+}
+
+// head returns the chain's latest block number.
+func (e *env) head(t *testing.T) uint64 {
+	t.Helper()
+	n, err := e.backend.BlockNumber(t.Context())
+	require.NoError(t, err)
+	return n
+}
+
+// markSynced sets addr's cursor to the head, as if every earlier log was
+// handled, so the first backfill covers whatever is mined next however
+// late the live subscription comes up.
+func (e *env) markSynced(t *testing.T, addr common.Address) {
+	t.Helper()
+	require.NoError(t, e.cursors.SetLastProcessedBlock(t.Context(), addr, e.head(t)))
+}
+
+func (e *env) newSubscriber(t *testing.T, cfg subscriber.Config) *subscriber.Subscriber {
+	t.Helper()
+	if cfg.RetryBackoff == 0 {
+		cfg.RetryBackoff = 20 * time.Millisecond
+		cfg.MaxRetryBackoff = 200 * time.Millisecond
+	}
+	cfg.IsDuplicate = func(err error) bool { return errors.Is(err, errDuplicate) }
+	s, err := subscriber.New(cfg, e.client, e.store, e.cursors, e.exec, quietLogger())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func (e *env) start(t *testing.T, cfg subscriber.Config) *subscriber.Subscriber {
+	t.Helper()
+	s := e.newSubscriber(t, cfg)
+	require.NoError(t, s.Start(t.Context()))
+	return s
+}
+
+// createJob saves a job with one initiator of type typ and params.
+func (e *env) createJob(t *testing.T, typ string, params string) *models.JobSpec {
+	t.Helper()
+	job := &models.JobSpec{
+		Initiators: []models.Initiator{{Type: typ, Params: models.JSON(params)}},
+		Tasks:      []models.TaskSpec{{Type: "noop"}},
+	}
+	require.NoError(t, e.store.CreateJobSpec(t.Context(), job))
+	return job
+}
+
+func (e *env) runlogJob(t *testing.T, extra string) *models.JobSpec {
+	t.Helper()
+	return e.createJob(t, models.InitiatorRunLog, fmt.Sprintf(`{"address":%q%s}`, e.addrs.Oracle.Hex(), extra))
+}
+
+func (e *env) priceRequest(specID [32]byte) stack.PriceRequest {
+	return stack.PriceRequest{
+		SpecID:  specID,
+		URL:     "https://example.com/price?sym=ETH",
+		Path:    "data.price",
+		Times:   big.NewInt(100),
+		Payment: stack.Link(1),
+	}
+}
+
+// request makes the consumer request a price for specID and mines it.
+func (e *env) request(t *testing.T, specID [32]byte) *oracle.OracleOracleRequest {
+	t.Helper()
+	ev, err := stack.RequestPrice(t.Context(), e.backend, e.owner, e.addrs.Consumer, e.priceRequest(specID), e.commit)
+	require.NoError(t, err)
+	return ev
+}
+
+// send sends a price request without mining it.
+func (e *env) send(t *testing.T, specID [32]byte) common.Hash {
+	t.Helper()
+	tx, err := stack.SendPriceRequest(t.Context(), e.backend, e.owner, e.addrs.Consumer, e.priceRequest(specID))
+	require.NoError(t, err)
+	return tx.Hash()
+}
+
+func rawSpecID(t *testing.T, jobID string) [32]byte {
+	t.Helper()
+	raw, err := hex.DecodeString(jobID)
+	require.NoError(t, err)
+	var s [32]byte
+	copy(s[:], raw)
+	return s
+}
+
+func TestRunLogRequestStartsOneRun(t *testing.T) {
+	e := setup(t)
+	job := e.runlogJob(t, "")
+	e.markSynced(t, e.addrs.Oracle)
+	e.start(t, subscriber.Config{})
+
+	ev := e.request(t, models.SpecIDForJob(job.ID))
+	runs := e.exec.waitRuns(t, 1)
+	require.Len(t, runs, 1)
+	got := runs[0]
+	assert.Equal(t, job.ID, got.jobID)
+	assert.Equal(t, models.InitiatorRunLog, got.initr)
+	assert.JSONEq(t, `{"get":"https://example.com/price?sym=ETH","path":"data.price","times":100}`, string(got.input))
+	assert.JSONEq(t, string(got.input), string(got.req.RequestParams))
+
+	req := got.req
+	require.True(t, req.IsOracleRequest())
+	assert.Equal(t, common.Hash(ev.RequestId), *req.RequestID)
+	assert.Equal(t, e.addrs.Consumer, *req.Requester, "the requester is the LINK sender")
+	assert.Equal(t, e.addrs.Oracle, *req.OracleAddress)
+	assert.Equal(t, stack.Link(1).String(), req.Payment.ToInt().String())
+	assert.Equal(t, e.addrs.Consumer, *req.CallbackAddr)
+	assert.Equal(t, models.FunctionSelector(ev.CallbackFunctionId), *req.CallbackFunctionID)
+	assert.Equal(t, ev.CancelExpiration.String(), req.CancelExpiration.ToInt().String())
+	assert.Equal(t, "1", req.DataVersion.ToInt().String())
+	assert.Equal(t, ev.Raw.BlockHash, *req.BlockHash)
+	assert.Equal(t, ev.Raw.TxHash, *req.TxHash)
+	assert.Equal(t, ev.Raw.Index, *req.LogIndex)
+	assert.Equal(t, ev.Raw.BlockNumber, *req.BlockNumber)
+
+	// A second request is a second run, and the first is not repeated.
+	ev2 := e.request(t, models.SpecIDForJob(job.ID))
+	e.exec.waitRuns(t, 2)
+	assert.Len(t, e.exec.runsFor(ev.Raw.TxHash), 1)
+	assert.Len(t, e.exec.runsFor(ev2.Raw.TxHash), 1)
+	assert.Empty(t, e.exec.cancelled())
+}
+
+func TestRunLogMatching(t *testing.T) {
+	e := setup(t)
+	ascii := e.runlogJob(t, "")
+	// No params.address: the default Oracle.
+	raw := e.createJob(t, models.InitiatorRunLog, `{}`)
+	denied := e.runlogJob(t, fmt.Sprintf(`,"requesters":[%q]`, e.stranger.Hex()))
+	allowed := e.runlogJob(t, fmt.Sprintf(`,"requesters":[%q,%q]`, e.stranger.Hex(), e.addrs.Consumer.Hex()))
+	e.markSynced(t, e.addrs.Oracle)
+	e.start(t, subscriber.Config{DefaultOracle: &e.addrs.Oracle})
+
+	// All in one block; the watcher handles its logs in order, so once the
+	// last one's run is seen every earlier log has been decided on.
+	tests := []struct {
+		name    string
+		specID  [32]byte
+		wantJob string // "" when no run may start
+	}{
+		{"unknown specId is ignored", models.SpecIDForJob(models.NewJobID()), ""},
+		{"job ID as 32 ASCII characters", models.SpecIDForJob(ascii.ID), ascii.ID},
+		{"job ID as 16 raw bytes right-padded", rawSpecID(t, raw.ID), raw.ID},
+		{"requester not on the allow-list is ignored", models.SpecIDForJob(denied.ID), ""},
+		{"requester on the allow-list", models.SpecIDForJob(allowed.ID), allowed.ID},
+	}
+	txs := make([]common.Hash, len(tests))
+	for i, tt := range tests {
+		txs[i] = e.send(t, tt.specID)
+	}
+	e.sim.Commit()
+	want := 0
+	for _, tt := range tests {
+		if tt.wantJob != "" {
+			want++
+		}
+	}
+	e.exec.waitRuns(t, want)
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			runs := e.exec.runsFor(txs[i])
+			if tt.wantJob == "" {
+				assert.Empty(t, runs)
+				return
+			}
+			require.Len(t, runs, 1)
+			assert.Equal(t, tt.wantJob, runs[0].jobID)
+		})
+	}
+	assert.Len(t, e.exec.all(), want, "no other executor calls")
+}
+
+func TestBackfillAfterRestart(t *testing.T) {
+	e := setup(t)
+	job := e.runlogJob(t, "")
+	spec := models.SpecIDForJob(job.ID)
+	e.markSynced(t, e.addrs.Oracle)
+	cfg := subscriber.Config{BackfillDepth: 5}
+
+	s1 := e.start(t, cfg)
+	r0 := e.request(t, spec)
+	e.exec.waitRuns(t, 1)
+	require.NoError(t, s1.Close())
+
+	// Mined while stopped: ra below the cursor (as if it was handled), rb
+	// after it.
+	ra := e.request(t, spec)
+	rb := e.request(t, spec)
+	require.NoError(t, e.cursors.SetLastProcessedBlock(t.Context(), e.addrs.Oracle, ra.Raw.BlockNumber))
+	s2 := e.start(t, cfg)
+	e.exec.waitRuns(t, 2)
+	require.Eventually(t, func() bool {
+		c, _ := e.cursors.get(e.addrs.Oracle)
+		return c >= rb.Raw.BlockNumber
+	}, waitFor, tick, "the cursor reaches the head after the backfill")
+	require.NoError(t, s2.Close())
+
+	// Mined while stopped again: rc falls more than BackfillDepth below
+	// the head by the time the node is back, rd does not.
+	rc := e.request(t, spec)
+	for range 10 {
+		e.sim.Commit()
+	}
+	rd := e.request(t, spec)
+	require.Greater(t, rd.Raw.BlockNumber-rc.Raw.BlockNumber, cfg.BackfillDepth)
+	e.start(t, cfg)
+	e.exec.waitRuns(t, 3)
+	require.Eventually(t, func() bool {
+		c, _ := e.cursors.get(e.addrs.Oracle)
+		return c >= rd.Raw.BlockNumber
+	}, waitFor, tick)
+
+	tests := []struct {
+		name string
+		tx   common.Hash
+		want int
+	}{
+		{"handled live", r0.Raw.TxHash, 1},
+		{"below the cursor", ra.Raw.TxHash, 0},
+		{"backfilled after restart", rb.Raw.TxHash, 1},
+		{"older than BackfillDepth", rc.Raw.TxHash, 0},
+		{"backfilled within BackfillDepth", rd.Raw.TxHash, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Len(t, e.exec.runsFor(tt.tx), tt.want)
+		})
+	}
+	assert.Len(t, e.exec.runs(), 3)
+}
+
+func TestReconnectBackfillsWhatWasMinedWhileDown(t *testing.T) {
+	e := setup(t)
+	job := e.runlogJob(t, "")
+	spec := models.SpecIDForJob(job.ID)
+	e.markSynced(t, e.addrs.Oracle)
+	s := e.start(t, subscriber.Config{})
+
+	r1 := e.request(t, spec)
+	e.exec.waitRuns(t, 1)
+
+	e.proxy.Cut()
+	require.Eventually(t, func() bool { return !e.client.Connected() }, waitFor, tick)
+	r2 := e.request(t, spec)
+	r3 := e.request(t, spec)
+	// Hold the backfill on r2's run while r4 is mined: r4 arrives on the
+	// live subscription during the backfill.
+	release := e.exec.hold(r2.Raw.TxHash)
+	e.proxy.Restore()
+	select {
+	case <-e.exec.entered:
+	case <-time.After(waitFor):
+		t.Fatal("the backfill did not reach r2")
+	}
+	r4 := e.request(t, spec)
+	release()
+	e.exec.waitRuns(t, 4)
+	require.NoError(t, s.Healthy())
+
+	// And live logs flow again.
+	r5 := e.request(t, spec)
+	e.exec.waitRuns(t, 5)
+	for i, r := range []*oracle.OracleOracleRequest{r1, r2, r3, r4, r5} {
+		assert.Len(t, e.exec.runsFor(r.Raw.TxHash), 1, "r%d", i+1)
+	}
+	assert.Len(t, e.exec.all(), 5, "the in-memory window keeps even duplicate calls away")
+}
+
+func TestReorgCancelsRunsOfRemovedLogs(t *testing.T) {
+	e := setup(t)
+	job := e.runlogJob(t, "")
+	e.markSynced(t, e.addrs.Oracle)
+	e.start(t, subscriber.Config{})
+
+	ev := e.request(t, models.SpecIDForJob(job.ID))
+	e.exec.waitRuns(t, 1)
+	parent, err := e.backend.HeaderByNumber(t.Context(), new(big.Int).SetUint64(ev.Raw.BlockNumber-1))
+	require.NoError(t, err)
+
+	require.NoError(t, e.sim.Fork(parent.Hash()))
+	e.sim.Commit()
+	e.sim.Commit() // the side chain is now longer: reorg
+	want := [3]string{ev.Raw.BlockHash.Hex(), ev.Raw.TxHash.Hex(), fmt.Sprint(ev.Raw.Index)}
+	require.Eventually(t, func() bool { return slices.Contains(e.exec.cancelled(), want) }, waitFor, tick)
+	c, _ := e.cursors.get(e.addrs.Oracle)
+	assert.Less(t, c, ev.Raw.BlockNumber, "the cursor moved below the removed log's block")
+
+	// The request's tx went back to the pool; mined again on the new chain,
+	// its log is a new log and starts a new run.
+	e.sim.Commit()
+	runs := e.exec.waitRuns(t, 2)
+	require.Len(t, runs, 2)
+	assert.Equal(t, ev.Raw.TxHash, *runs[1].req.TxHash)
+	assert.NotEqual(t, ev.Raw.BlockHash, *runs[1].req.BlockHash)
+	assert.Len(t, e.exec.cancelled(), 1)
+}
+
+func TestEthLogTopicsFilter(t *testing.T) {
+	e := setup(t)
+	transfer := crypto.Keccak256Hash([]byte("Transfer(address,address,uint256)"))
+	toStranger := common.BytesToHash(e.stranger.Bytes())
+	link := e.addrs.LinkToken.Hex()
+	anyTransfer := e.createJob(t, models.InitiatorEthLog, fmt.Sprintf(`{"address":%q,"topics":[%q]}`, link, transfer.Hex()))
+	strangerOnly := e.createJob(t, models.InitiatorEthLog, fmt.Sprintf(`{"address":%q,"topics":[[%q],null,%q]}`, link, transfer.Hex(), toStranger.Hex()))
+	approvals := e.createJob(t, models.InitiatorEthLog, fmt.Sprintf(`{"address":%q,"topics":[%q]}`,
+		link, crypto.Keccak256Hash([]byte("Approval(address,address,uint256)")).Hex()))
+	e.markSynced(t, e.addrs.LinkToken)
+	s := e.start(t, subscriber.Config{})
+	require.Eventually(t, func() bool { return len(s.Addresses()) == 1 }, waitFor, tick)
+	assert.Equal(t, []common.Address{e.addrs.LinkToken}, s.Addresses(), "three jobs share one address")
+
+	require.NoError(t, stack.TransferLink(t.Context(), e.backend, e.owner, e.addrs.LinkToken, e.addrs.Consumer, big.NewInt(5), e.commit))
+	require.NoError(t, stack.TransferLink(t.Context(), e.backend, e.owner, e.addrs.LinkToken, e.stranger, big.NewInt(7), e.commit))
+	runs := e.exec.waitRuns(t, 3)
+	require.Len(t, runs, 3)
+	count := map[string]int{}
+	for _, r := range runs {
+		count[r.jobID]++
+		assert.Equal(t, models.InitiatorEthLog, r.initr)
+	}
+	assert.Equal(t, map[string]int{anyTransfer.ID: 2, strangerOnly.ID: 1}, count)
+	assert.Zero(t, count[approvals.ID])
+
+	last := runs[2]
+	require.Equal(t, strangerOnly.ID, last.jobID)
+	var in subscriber.LogInput
+	require.NoError(t, json.Unmarshal(last.input, &in))
+	assert.Equal(t, e.addrs.LinkToken, in.Address)
+	assert.Equal(t, []common.Hash{transfer, common.BytesToHash(e.owner.From.Bytes()), toStranger}, in.Topics)
+	assert.Equal(t, common.LeftPadBytes([]byte{7}, 32), []byte(in.Data))
+	assert.Equal(t, *last.req.BlockHash, in.BlockHash)
+	assert.Equal(t, *last.req.TxHash, in.TransactionHash)
+	assert.Equal(t, uint64(*last.req.BlockNumber), uint64(in.BlockNumber))
+	assert.Equal(t, *last.req.LogIndex, uint(in.LogIndex))
+	var rawIn map[string]any
+	require.NoError(t, json.Unmarshal(last.input, &rawIn))
+	assert.Equal(t, fmt.Sprintf("0x%x", *last.req.BlockNumber), rawIn["blockNumber"], "numbers are hex")
+	assert.False(t, last.req.IsOracleRequest())
+}
+
+func TestJobsAddedAndRemovedAtRunTime(t *testing.T) {
+	e := setup(t)
+	archived := e.runlogJob(t, "")
+	require.NoError(t, e.store.ArchiveJobSpec(t.Context(), archived.ID, time.Now()))
+	web := e.createJob(t, models.InitiatorWeb, `{}`)
+	loaded := e.createJob(t, models.InitiatorEthLog, fmt.Sprintf(`{"address":%q}`, e.addrs.Consumer.Hex()))
+	e.markSynced(t, e.addrs.Oracle)
+	e.markSynced(t, e.addrs.LinkToken)
+	s := e.start(t, subscriber.Config{})
+	require.Eventually(t, func() bool { return len(s.Addresses()) > 0 }, waitFor, tick)
+	assert.Equal(t, []common.Address{e.addrs.Consumer}, s.Addresses(), "archived and web jobs watch nothing")
+	require.NoError(t, s.AddJob(web))
+	s.RemoveJob(loaded.ID)
+	assert.Empty(t, s.Addresses())
+
+	runlog := &models.JobSpec{ID: models.NewJobID(), Initiators: []models.Initiator{{Type: models.InitiatorRunLog, Params: models.JSON(`{}`)}}}
+	require.ErrorIs(t, s.AddJob(runlog), subscriber.ErrNoOracleAddress)
+	runlog.Initiators[0].Params = models.JSON(fmt.Sprintf(`{"address":%q}`, e.addrs.Oracle.Hex()))
+	require.NoError(t, s.AddJob(runlog))
+	ethlog := &models.JobSpec{ID: models.NewJobID(), Initiators: []models.Initiator{{Type: models.InitiatorEthLog,
+		Params: models.JSON(fmt.Sprintf(`{"address":%q}`, e.addrs.LinkToken.Hex()))}}}
+	require.NoError(t, s.AddJob(ethlog))
+	want := []common.Address{e.addrs.LinkToken, e.addrs.Oracle}
+	slices.SortFunc(want, func(a, b common.Address) int { return a.Cmp(b) })
+	assert.Equal(t, want, s.Addresses())
+
+	ev := e.request(t, models.SpecIDForJob(runlog.ID))
+	require.Eventually(t, func() bool { return len(e.exec.runsFor(ev.Raw.TxHash)) == 3 }, waitFor, tick,
+		"the runlog job's request and the ethlog job's two LINK transfer logs")
+
+	s.RemoveJob(runlog.ID)
+	assert.Equal(t, []common.Address{e.addrs.LinkToken}, s.Addresses())
+	ev2 := e.request(t, models.SpecIDForJob(runlog.ID))
+	require.Eventually(t, func() bool { return len(e.exec.runsFor(ev2.Raw.TxHash)) == 2 }, waitFor, tick)
+	for _, r := range e.exec.runsFor(ev2.Raw.TxHash) {
+		assert.Equal(t, ethlog.ID, r.jobID, "the removed runlog job's watcher is gone")
+	}
+	require.NoError(t, s.Close())
+	assert.ErrorIs(t, s.AddJob(runlog), lifecycle.ErrClosed)
+}

@@ -1,0 +1,388 @@
+package subscriber
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"sync"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/pythia-oracle/pythia/core/chain"
+)
+
+var (
+	errDisconnected = errors.New("disconnected from the ethereum node")
+	errUnhandled    = errors.New("some logs could not be handed to the run executor")
+)
+
+// liveBuffer is how many live logs wait in our channel; go-ethereum's
+// client buffers many more behind it while a backfill runs.
+const liveBuffer = 1024
+
+// logKey identifies a log on a chain: the executor's unique key.
+type logKey struct {
+	block common.Hash
+	tx    common.Hash
+	index uint
+}
+
+func keyOf(l types.Log) logKey { return logKey{l.BlockHash, l.TxHash, l.Index} }
+
+// watcher follows one address. Every field below errMu belongs to its
+// run goroutine.
+type watcher struct {
+	s        *Subscriber
+	addr     common.Address
+	lggr     *slog.Logger
+	quit     chan struct{}
+	quitOnce sync.Once
+	done     chan struct{}
+
+	errMu sync.Mutex
+	err   error
+
+	seen      map[logKey]struct{}
+	ring      []logKey // the keys in seen, oldest overwritten first
+	next      int
+	cursor    uint64
+	hasCursor bool
+	pin       *uint64 // lowest block with an unhandled log this session
+	failed    bool    // something must be retried: resubscribe after a backoff
+	cancels   []types.Log
+}
+
+func newWatcher(s *Subscriber, addr common.Address) *watcher {
+	return &watcher{
+		s:    s,
+		addr: addr,
+		lggr: s.lggr.With("address", addr),
+		quit: make(chan struct{}),
+		done: make(chan struct{}),
+		seen: make(map[logKey]struct{}),
+		ring: make([]logKey, 0, min(s.cfg.DedupWindow, 1024)),
+	}
+}
+
+// stopAndWait stops the watcher and waits for its goroutine.
+func (w *watcher) stopAndWait() {
+	w.quitOnce.Do(func() { close(w.quit) })
+	<-w.done
+}
+
+func (w *watcher) lastError() error {
+	w.errMu.Lock()
+	defer w.errMu.Unlock()
+	return w.err
+}
+
+func (w *watcher) setError(err error) {
+	w.errMu.Lock()
+	w.err = err
+	w.errMu.Unlock()
+}
+
+// run subscribes and backfills every time the client connects, until the
+// subscriber closes or the watcher is stopped.
+func (w *watcher) run(ctx context.Context) {
+	defer close(w.done)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-w.quit:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	events, unsub := w.s.client.Subscribe()
+	defer unsub()
+	wait := w.s.cfg.RetryBackoff
+	for {
+		for !w.s.client.Connected() {
+			select {
+			case <-events:
+			case <-ctx.Done():
+				return
+			}
+		}
+		drain(events)
+		synced, err := w.session(ctx, events)
+		if ctx.Err() != nil {
+			return
+		}
+		if synced {
+			wait = w.s.cfg.RetryBackoff
+		}
+		if errors.Is(err, errDisconnected) {
+			w.lggr.Info("log subscription paused until the node reconnects")
+			continue
+		}
+		w.setError(err)
+		w.lggr.Warn("log subscription interrupted, subscribing again", "err", err, "retry_in", wait.String())
+		if !sleepCtx(ctx, wait) {
+			return
+		}
+		wait = min(2*wait, w.s.cfg.MaxRetryBackoff)
+	}
+}
+
+func drain(events <-chan chain.Event) {
+	for {
+		select {
+		case <-events:
+		default:
+			return
+		}
+	}
+}
+
+// session subscribes to live logs, backfills, then follows the live logs
+// until the subscription or the connection ends. synced reports whether
+// the backfill completed.
+func (w *watcher) session(ctx context.Context, events <-chan chain.Event) (synced bool, err error) {
+	w.pin, w.failed = nil, false
+	logs := make(chan types.Log, liveBuffer)
+	sub, err := w.s.client.SubscribeFilterLogs(ctx, ethereum.FilterQuery{Addresses: []common.Address{w.addr}}, logs)
+	if err != nil {
+		return false, fmt.Errorf("subscribing to logs: %w", err)
+	}
+	defer sub.Unsubscribe()
+	w.retryCancels(ctx)
+	if err := w.backfill(ctx); err != nil {
+		return false, err
+	}
+	if w.failed {
+		return true, errUnhandled
+	}
+	w.setError(nil)
+	w.lggr.Debug("following live logs")
+	for {
+		select {
+		case <-ctx.Done():
+			return true, ctx.Err()
+		case err := <-sub.Err():
+			if err == nil {
+				err = errors.New("closed by the node")
+			}
+			return true, fmt.Errorf("log subscription ended: %w", err)
+		case ev := <-events:
+			if ev.Kind == chain.Disconnected {
+				return true, errDisconnected
+			}
+		case l := <-logs:
+			w.handle(ctx, l, true)
+			if w.failed {
+				return true, errUnhandled
+			}
+		}
+	}
+}
+
+// backfill hands over the logs from the block after the cursor (at most
+// BackfillDepth below the head) to the head, in chain order, and moves the
+// cursor to the head. Without a cursor it only sets it to the head: a new
+// address starts with the logs from now on.
+func (w *watcher) backfill(ctx context.Context) error {
+	head, err := w.s.client.BlockNumber(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the head block number: %w", err)
+	}
+	cur, ok, err := w.s.cursors.LastProcessedBlock(ctx, w.addr)
+	if err != nil {
+		return fmt.Errorf("reading the log cursor: %w", err)
+	}
+	if !ok {
+		w.lggr.Info("no log cursor yet: following logs from the head", "block_number", head)
+		return w.setCursor(ctx, head)
+	}
+	w.cursor, w.hasCursor = cur, true
+	if cur > head {
+		w.lggr.Warn("log cursor is above the chain's head (a new chain?): following logs from the head",
+			"cursor", cur, "block_number", head)
+		return w.setCursor(ctx, head)
+	}
+	from := cur + 1
+	if depth := w.s.cfg.BackfillDepth; head > depth && from < head-depth {
+		w.lggr.Warn("backfill limited by BLOCK_BACKFILL_DEPTH: older logs are skipped",
+			"skipped_from", from, "skipped_to", head-depth-1)
+		from = head - depth
+	}
+	if from > head {
+		return nil
+	}
+	w.lggr.Info("backfilling logs", "from_block", from, "to_block", head)
+	batch := w.s.cfg.BackfillBatch
+	for start := from; start <= head; start += batch {
+		end := min(start+batch-1, head)
+		logs, err := w.s.client.FilterLogs(ctx, ethereum.FilterQuery{
+			FromBlock: new(big.Int).SetUint64(start),
+			ToBlock:   new(big.Int).SetUint64(end),
+			Addresses: []common.Address{w.addr},
+		})
+		if err != nil {
+			return fmt.Errorf("backfilling logs of blocks %d to %d: %w", start, end, err)
+		}
+		for _, l := range logs {
+			w.handle(ctx, l, false)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+		w.advance(ctx, end)
+	}
+	return nil
+}
+
+// handle acts on one log: a removed one cancels its runs, a new one is
+// matched against the address's jobs and handed to the executor. Only a
+// log whose every run was saved (or already existed) counts as handled.
+func (w *watcher) handle(ctx context.Context, l types.Log, live bool) {
+	key := keyOf(l)
+	if l.Removed {
+		delete(w.seen, key)
+		w.cancel(ctx, l)
+		return
+	}
+	if _, dup := w.seen[key]; dup {
+		return
+	}
+	handled := true
+	for _, d := range matchLog(w.s.entriesOf(w.addr), l, w.lggr) {
+		if !w.execute(ctx, d, l) {
+			handled = false
+		}
+	}
+	if !handled {
+		if w.pin == nil || l.BlockNumber < *w.pin {
+			b := l.BlockNumber
+			w.pin = &b
+		}
+		w.failed = true
+		return
+	}
+	w.remember(key)
+	// Live logs come in chain order, so every log of the blocks below
+	// this one has been handled; more of this block may follow.
+	if live && l.BlockNumber > 0 {
+		w.advance(ctx, l.BlockNumber-1)
+	}
+}
+
+// execute hands one run to the executor, retrying a failure a few times.
+func (w *watcher) execute(ctx context.Context, d delivery, l types.Log) bool {
+	lg := w.lggr.With("job_id", d.entry.job.ID, "initiator", d.entry.initr.Type,
+		"tx_hash", l.TxHash, "block_number", l.BlockNumber, "log_index", l.Index)
+	for attempt := 1; ; attempt++ {
+		run, err := w.s.executor.ExecuteJobFromLog(ctx, d.entry.job, d.entry.initr, d.req, d.input)
+		switch {
+		case err == nil:
+			if run != nil {
+				lg.Info("started run for log", "run_id", run.ID)
+			} else {
+				lg.Info("run executor ignored log")
+			}
+			return true
+		case w.s.cfg.IsDuplicate(err):
+			lg.Debug("log already has its run", "err", err)
+			return true
+		case ctx.Err() != nil:
+			return false
+		case attempt >= w.s.cfg.ExecuteAttempts:
+			lg.Error("could not start run for log; will retry after resubscribing", "attempts", attempt, "err", err)
+			return false
+		}
+		lg.Warn("starting run for log failed, retrying", "attempt", attempt, "err", err)
+		if !sleepCtx(ctx, w.s.cfg.RetryBackoff) {
+			return false
+		}
+	}
+}
+
+// cancel cancels the runs of a log a reorg removed and moves the cursor
+// below its block, so a restart backfills the block's replacement.
+func (w *watcher) cancel(ctx context.Context, l types.Log) {
+	if !w.cancelOne(ctx, l) {
+		w.cancels = append(w.cancels, l)
+		w.failed = true
+	}
+	if w.hasCursor && l.BlockNumber > 0 && w.cursor >= l.BlockNumber {
+		if err := w.setCursor(ctx, l.BlockNumber-1); err != nil {
+			w.lggr.Warn("lowering the log cursor after a reorg failed", "err", err)
+		}
+	}
+}
+
+func (w *watcher) cancelOne(ctx context.Context, l types.Log) bool {
+	lg := w.lggr.With("tx_hash", l.TxHash, "block_hash", l.BlockHash, "block_number", l.BlockNumber, "log_index", l.Index)
+	for attempt := 1; ; attempt++ {
+		err := w.s.executor.CancelRunsForLog(ctx, l.BlockHash, l.TxHash, l.Index)
+		switch {
+		case err == nil:
+			lg.Info("log removed by a reorg: cancelled its runs")
+			return true
+		case ctx.Err() != nil:
+			return false
+		case attempt >= w.s.cfg.ExecuteAttempts:
+			lg.Error("could not cancel the runs of a removed log; will retry after resubscribing", "err", err)
+			return false
+		}
+		lg.Warn("cancelling the runs of a removed log failed, retrying", "attempt", attempt, "err", err)
+		if !sleepCtx(ctx, w.s.cfg.RetryBackoff) {
+			return false
+		}
+	}
+}
+
+// retryCancels retries the cancellations that failed before.
+func (w *watcher) retryCancels(ctx context.Context) {
+	pending := w.cancels
+	w.cancels = nil
+	for _, l := range pending {
+		if !w.cancelOne(ctx, l) {
+			w.cancels = append(w.cancels, l)
+			w.failed = true
+		}
+	}
+}
+
+// remember adds key to the window of handled logs, forgetting the oldest.
+func (w *watcher) remember(key logKey) {
+	if len(w.ring) < w.s.cfg.DedupWindow {
+		w.ring = append(w.ring, key)
+	} else {
+		delete(w.seen, w.ring[w.next])
+		w.ring[w.next] = key
+		w.next = (w.next + 1) % len(w.ring)
+	}
+	w.seen[key] = struct{}{}
+}
+
+// advance moves the cursor forward to block, but never past a block with
+// an unhandled log.
+func (w *watcher) advance(ctx context.Context, block uint64) {
+	if w.pin != nil {
+		if *w.pin == 0 {
+			return
+		}
+		block = min(block, *w.pin-1)
+	}
+	if w.hasCursor && block <= w.cursor {
+		return
+	}
+	if err := w.setCursor(ctx, block); err != nil {
+		w.lggr.Warn("saving the log cursor failed", "block_number", block, "err", err)
+	}
+}
+
+func (w *watcher) setCursor(ctx context.Context, block uint64) error {
+	if err := w.s.cursors.SetLastProcessedBlock(ctx, w.addr, block); err != nil {
+		return fmt.Errorf("saving the log cursor at block %d: %w", block, err)
+	}
+	w.cursor, w.hasCursor = block, true
+	return nil
+}
