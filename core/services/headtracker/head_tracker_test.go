@@ -32,6 +32,7 @@ func TestMain(m *testing.M) {
 		goleak.IgnoreTopFunction("github.com/ethereum/go-ethereum/core.(*txSenderCacher).cache"),
 		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"),
 		goleak.IgnoreTopFunction("github.com/ethereum/go-ethereum/eth/filters.(*Subscription).Unsubscribe.func1"),
+		goleak.IgnoreAnyFunction("github.com/ethereum/go-ethereum/eth/filters.(*Subscription).Unsubscribe"),
 		// database drivers' pools, closed by testdb's cleanup
 		goleak.IgnoreTopFunction("database/sql.(*DB).connectionOpener"),
 	)
@@ -91,6 +92,13 @@ func (r *recorder) OnReorg(_ context.Context, re headtracker.Reorg) {
 	defer r.mu.Unlock()
 	r.events = append(r.events, fmt.Sprintf("reorg %d", re.Depth))
 	r.reorgs = append(r.reorgs, re)
+}
+
+// String lists the recorded events, for failure messages.
+func (r *recorder) String() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return fmt.Sprint(r.events)
 }
 
 func (r *recorder) numbers() []int64 {
@@ -272,7 +280,7 @@ func TestDetectsReorgWithDepth(t *testing.T) {
 	require.NoError(t, e.backend.Fork(hashes[1]))
 	e.commit(4)
 	require.Eventually(t, func() bool { return rec.count("reorg 3") == 1 }, waitFor, 5*time.Millisecond,
-		"no reorg of depth 3; events %v", rec.events)
+		"no reorg of depth 3; events %v", rec)
 	rec.waitHead(t, 6)
 
 	rec.mu.Lock()
@@ -317,7 +325,7 @@ func TestFillsHeadsMissedWhileDisconnected(t *testing.T) {
 
 	rec.waitHead(t, 7)
 	contiguous(t, rec.numbers(), 0, 7)
-	require.Equal(t, 2, rec.count("connect"), "events %v", rec.events)
+	require.Equal(t, 2, rec.count("connect"), "events %v", rec)
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	require.Equal(t, []string{"connect", "head 0", "head 1", "head 2", "head 3", "disconnect", "connect",
