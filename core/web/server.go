@@ -35,13 +35,34 @@ type Server struct {
 	addr   net.Addr
 }
 
-// NewServer returns a server for the node's routes.
+// NewServer returns a server with /health alone, for a node whose API is
+// not wired.
 func NewServer(cfg Config, health HealthReporter, lggr *slog.Logger) *Server {
+	lggr = lggr.With("service", "web")
+	return NewHandlerServer(cfg, NewHealthRouter(health, lggr), lggr)
+}
+
+// NewAPIServer returns a server for the node's routes: /health, the REST
+// API and the operator UI (see NewRouter). deps.Logger is also the
+// server's.
+func NewAPIServer(cfg Config, deps Deps) (*Server, error) {
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	deps.Logger = deps.Logger.With("service", "web")
+	router, err := NewRouter(deps)
+	if err != nil {
+		return nil, err
+	}
+	return NewHandlerServer(cfg, router, deps.Logger), nil
+}
+
+// NewHandlerServer returns a server for handler.
+func NewHandlerServer(cfg Config, handler http.Handler, lggr *slog.Logger) *Server {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
-	lggr = lggr.With("service", "web")
-	return &Server{cfg: cfg, lggr: lggr, router: NewRouter(health, lggr)}
+	return &Server{cfg: cfg, lggr: lggr, router: handler}
 }
 
 // Name implements lifecycle.Service.
