@@ -1,0 +1,36 @@
+// Package txmanager sends the node's transactions so that none is lost,
+// duplicated or stranded.
+//
+// One TxManager per node owns every key's nonce. CreateTx saves a
+// transaction with its nonce and a signed first attempt in the caller's
+// database transaction (so a task run's status and its transaction commit
+// together); only after that commit is the attempt broadcast, by the
+// manager's own goroutine. A unique key on the task run makes a second
+// CreateTx for the same task run return the first transaction. Nonces come
+// from the tx_nonces table, whose row per key is locked while a nonce is
+// given out, so a rolled-back caller leaves no gap; at start each key's
+// next nonce is raised to the chain's pending nonce.
+//
+// The manager is a head-tracker subscriber: on each new head its single
+// worker goroutine looks up receipts, counts confirmations, notices a
+// receipt whose block was reorged out (the receipt is gone or moved) and
+// re-broadcasts that transaction, bumps the gas price of attempts not mined
+// within BumpThreshold blocks, and resumes keys that were paused for
+// insufficient funds once they are funded. Every attempt is saved before it
+// is broadcast. On Start (and on reconnect) the latest attempt of every
+// unconfirmed transaction is broadcast again; "already known" and "nonce
+// too low" for a transaction that was mined are expected answers. A "nonce
+// too low" for a transaction that was not mined means another sender used
+// the nonce: the transaction gets the key's next nonce.
+//
+// A transaction is final at MinConfirmations blocks: confirmed (status 1)
+// or reverted (status 0, with the revert reason found by replaying the call
+// at the parent block). Callbacks registered with OnTxFinal are called once
+// per transaction after its final state is saved; FindTxByTaskRun answers a
+// run that resumes after a restart.
+//
+// Concurrency: CreateTx, Trigger, Balances, FindTxByTaskRun and the
+// head-tracker methods are safe to call from any goroutine; all chain-side
+// work (broadcast, receipts, bumps) runs on one goroutine, started by Start
+// and stopped by Close.
+package txmanager

@@ -1,0 +1,504 @@
+package txmanager
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/pythia-oracle/pythia/core/services/lifecycle"
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+// TxRequest is a transaction to send.
+type TxRequest struct {
+	// TaskRunID, when set, is unique: a second CreateTx for it returns the
+	// first transaction.
+	TaskRunID string
+	// From is the sending key; zero picks the key store's first key.
+	From common.Address
+	To   common.Address
+	Data []byte
+	// GasLimit 0 means eth_estimateGas plus Config.GasEstimateMarginPercent.
+	GasLimit uint64
+	// Value in wei; nil is zero.
+	Value *big.Int
+}
+
+// KeyBalance is one key's balances. LINK is nil when no LINK address is
+// configured.
+type KeyBalance struct {
+	Address common.Address
+	ETH     *big.Int
+	LINK    *big.Int
+}
+
+// FinalFunc is called once a transaction is final (confirmed or
+// reverted), after that state is saved.
+type FinalFunc func(ctx context.Context, tx *models.Tx)
+
+// pause is why a key stopped sending: it cannot pay Need wei.
+type pause struct {
+	Need *big.Int
+	TxID int64
+}
+
+// TxManager sends and tracks the node's transactions. Create it with New.
+type TxManager struct {
+	lifecycle.Base
+
+	cfg    Config
+	db     *store.Store
+	client Client
+	keys   Keys
+	lggr   *slog.Logger
+
+	wake chan struct{}
+
+	mu        sync.Mutex
+	head      *models.Head // latest head seen
+	resendAll bool         // re-broadcast every unconfirmed tx on the next pass
+	chainID   *big.Int
+	paused    map[common.Address]pause
+	finalFns  []FinalFunc
+
+	// Owned by the worker goroutine.
+	initialized bool
+	atCeiling   map[int64]bool
+
+	balMu      sync.Mutex
+	balances   []KeyBalance
+	balancesAt time.Time
+}
+
+var (
+	_ lifecycle.Service       = (*TxManager)(nil)
+	_ lifecycle.HealthChecker = (*TxManager)(nil)
+)
+
+// New returns a TxManager over db (its own transactions), client and
+// keys. It does nothing until Start.
+func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logger) (*TxManager, error) {
+	if db == nil || client == nil || keys == nil {
+		return nil, errors.New("creating txmanager: store, chain client and keys are required")
+	}
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if lggr == nil {
+		lggr = slog.New(slog.DiscardHandler)
+	}
+	m := &TxManager{
+		cfg: cfg, db: db, client: client, keys: keys,
+		wake:      make(chan struct{}, 1),
+		paused:    map[common.Address]pause{},
+		atCeiling: map[int64]bool{},
+	}
+	m.lggr = lggr.With("service", m.Name())
+	if cfg.ChainID != nil {
+		m.chainID = new(big.Int).Set(cfg.ChainID)
+	}
+	return m, nil
+}
+
+// Name is the service's name.
+func (m *TxManager) Name() string { return "TxManager" }
+
+// Start starts the worker goroutine and returns at once. Its first pass
+// reads each key's nonce from the chain, detects EIP-1559 support and
+// re-broadcasts every saved unconfirmed attempt.
+func (m *TxManager) Start(_ context.Context) error {
+	return m.StartOnce(func() error {
+		m.Go(m.run)
+		m.Trigger()
+		return nil
+	})
+}
+
+// Close stops the worker and waits for it. Safe before Start and twice.
+func (m *TxManager) Close() error { return m.CloseOnce(nil) }
+
+// Healthy reports keys paused for insufficient funds.
+func (m *TxManager) Healthy() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.paused) == 0 {
+		return nil
+	}
+	var addrs []string
+	for a, p := range m.paused {
+		addrs = append(addrs, fmt.Sprintf("%s (needs %s wei)", a.Hex(), p.Need))
+	}
+	sort.Strings(addrs)
+	return fmt.Errorf("sending paused for insufficient funds: %s", strings.Join(addrs, ", "))
+}
+
+// Trigger asks the worker to broadcast what is unsent now rather than at
+// the next head. Call it after committing a transaction given to
+// CreateTx.
+func (m *TxManager) Trigger() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+// OnTxFinal registers fn to be called, on the worker goroutine, once per
+// transaction when it becomes confirmed or reverted. fn must not block for
+// long. A transaction that became final while the node was down is not
+// announced again: look it up with FindTxByTaskRun.
+func (m *TxManager) OnTxFinal(fn FinalFunc) {
+	if fn == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.finalFns = append(m.finalFns, fn)
+}
+
+// FindTxByTaskRun returns the task run's transaction with its attempts; an
+// error wrapping store.ErrNotFound when it has none.
+func (m *TxManager) FindTxByTaskRun(ctx context.Context, taskRunID string) (*models.Tx, error) {
+	return m.db.TxByTaskRunID(ctx, taskRunID)
+}
+
+// Connect is called by the head tracker on (re)connection with the latest
+// head: every unconfirmed transaction is broadcast again.
+func (m *TxManager) Connect(_ context.Context, head *models.Head) error {
+	m.mu.Lock()
+	if head != nil {
+		h := *head
+		m.head = &h
+	}
+	m.resendAll = true
+	m.mu.Unlock()
+	m.Trigger()
+	return nil
+}
+
+// Disconnect is called by the head tracker when the chain connection is
+// lost. Nothing is needed: passes fail until Connect and are retried.
+func (m *TxManager) Disconnect() {}
+
+// OnNewHead records head and wakes the worker: receipts, confirmations,
+// bumps and paused keys are checked against it. It does not block.
+func (m *TxManager) OnNewHead(_ context.Context, head *models.Head) {
+	if head == nil {
+		return
+	}
+	m.mu.Lock()
+	if m.head == nil || head.Number >= m.head.Number || head.Hash != m.head.Hash {
+		h := *head
+		m.head = &h
+	}
+	m.mu.Unlock()
+	m.Trigger()
+}
+
+func (m *TxManager) latestHead() *models.Head {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.head == nil {
+		return nil
+	}
+	h := *m.head
+	return &h
+}
+
+func (m *TxManager) rpcCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, m.cfg.RPCTimeout)
+}
+
+func (m *TxManager) getChainID(ctx context.Context) (*big.Int, error) {
+	m.mu.Lock()
+	id := m.chainID
+	m.mu.Unlock()
+	if id != nil {
+		return id, nil
+	}
+	rctx, cancel := m.rpcCtx(ctx)
+	defer cancel()
+	id, err := m.client.ChainID(rctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading chain ID: %w", err)
+	}
+	m.mu.Lock()
+	m.chainID = id
+	m.mu.Unlock()
+	return id, nil
+}
+
+// CreateTx saves req as a transaction with its nonce and a signed first
+// attempt. With db, a Store inside the caller's Transact, the transaction
+// commits or rolls back with the caller's own records, and the caller
+// calls Trigger after the commit (or the next head sends it). With a nil
+// db CreateTx commits on its own and triggers the broadcast. Nothing is
+// broadcast before the commit. For a TaskRunID that has a transaction
+// already, that transaction is returned and nothing is created.
+//
+// CreateTx may call the chain (gas estimate when req.GasLimit is 0, the
+// latest header for prices, the chain ID once, a new key's nonce).
+func (m *TxManager) CreateTx(ctx context.Context, db *store.Store, req TxRequest) (*models.Tx, error) {
+	if req.To == (common.Address{}) {
+		return nil, fmt.Errorf("creating tx: %w: to address is required", ErrBadRequest)
+	}
+	if req.Value != nil && req.Value.Sign() < 0 {
+		return nil, fmt.Errorf("creating tx: %w: value %s is negative", ErrBadRequest, req.Value)
+	}
+	if len(req.TaskRunID) > 32 {
+		return nil, fmt.Errorf("creating tx: %w: task run ID %q is longer than 32 characters", ErrBadRequest, req.TaskRunID)
+	}
+	if req.From == (common.Address{}) {
+		addrs := m.keys.Addresses()
+		if len(addrs) == 0 {
+			return nil, fmt.Errorf("creating tx: %w", ErrNoKeys)
+		}
+		req.From = addrs[0]
+	} else if !m.keys.HasAddress(req.From) {
+		return nil, fmt.Errorf("creating tx: %w: %s", ErrUnknownKey, req.From.Hex())
+	}
+	if db != nil {
+		return m.createTx(ctx, db, req)
+	}
+	var tx *models.Tx
+	err := m.db.Transact(ctx, func(db *store.Store) error {
+		var err error
+		tx, err = m.createTx(ctx, db, req)
+		return err
+	})
+	if errors.Is(err, store.ErrDuplicate) && req.TaskRunID != "" {
+		// Another caller created the task run's tx meanwhile.
+		if existing, ferr := m.db.TxByTaskRunID(ctx, req.TaskRunID); ferr == nil {
+			return existing, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.Trigger()
+	return tx, nil
+}
+
+func (m *TxManager) createTx(ctx context.Context, db *store.Store, req TxRequest) (*models.Tx, error) {
+	existing := func() (*models.Tx, error) {
+		if req.TaskRunID == "" {
+			return nil, nil
+		}
+		tx, err := db.TxByTaskRunID(ctx, req.TaskRunID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		return tx, err
+	}
+	if tx, err := existing(); tx != nil || err != nil {
+		return tx, err
+	}
+	nonce, err := m.lockNonce(ctx, db, req.From)
+	if err != nil {
+		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
+	}
+	// The nonce row lock serializes creators of this key, so a concurrent
+	// CreateTx for the same task run has committed by now.
+	if tx, err := existing(); tx != nil || err != nil {
+		return tx, err
+	}
+	value := new(big.Int)
+	if req.Value != nil {
+		value.Set(req.Value)
+	}
+	gasLimit := req.GasLimit
+	if gasLimit == 0 {
+		gasLimit = m.estimateGas(ctx, req.From, req.To, value, req.Data)
+	}
+	rctx, cancel := m.rpcCtx(ctx)
+	header, err := m.client.HeaderByNumber(rctx, nil)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("creating tx from %s: reading latest header: %w", req.From.Hex(), err)
+	}
+	f, err := m.initialFees(ctx, header)
+	if err != nil {
+		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
+	}
+	data := req.Data
+	if data == nil {
+		data = []byte{}
+	}
+	tx := &models.Tx{
+		From: req.From, To: req.To, Data: data, Value: models.NewBig(value), GasLimit: gasLimit,
+		Nonce: nonce, State: models.TxStateUnconfirmed,
+	}
+	if req.TaskRunID != "" {
+		id := req.TaskRunID
+		tx.TaskRunID = &id
+	}
+	attempt, err := m.signAttempt(ctx, tx, nonce, f)
+	if err != nil {
+		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
+	}
+	tx.Attempts = []models.TxAttempt{*attempt}
+	if err := db.InsertTx(ctx, tx); err != nil {
+		return nil, fmt.Errorf("creating tx: %w", err)
+	}
+	if err := db.SetNextNonce(ctx, req.From, nonce+1); err != nil {
+		return nil, fmt.Errorf("creating tx: %w", err)
+	}
+	m.lggr.InfoContext(ctx, "created tx", "tx_id", tx.ID, "task_run_id", req.TaskRunID, "from", req.From.Hex(),
+		"nonce", nonce, "tx_hash", attempt.Hash.Hex(), "gas_limit", gasLimit, "fees", f.String())
+	return tx, nil
+}
+
+// lockNonce locks from's nonce row in db's transaction and returns its
+// next nonce, creating the row from the chain's pending nonce for a key
+// never used before.
+func (m *TxManager) lockNonce(ctx context.Context, db *store.Store, from common.Address) (uint64, error) {
+	n, err := db.LockNextNonce(ctx, from)
+	if !errors.Is(err, store.ErrNotFound) {
+		return n, err
+	}
+	rctx, cancel := m.rpcCtx(ctx)
+	pending, err := m.client.PendingNonceAt(rctx, from)
+	cancel()
+	if err != nil {
+		return 0, fmt.Errorf("reading pending nonce: %w", err)
+	}
+	if _, err := db.RaiseNextNonce(ctx, from, pending); err != nil {
+		return 0, err
+	}
+	return db.LockNextNonce(ctx, from)
+}
+
+// estimateGas returns eth_estimateGas plus the margin, or GasLimitDefault
+// when the estimate fails (a call that reverts now may not revert at
+// inclusion; if it does, the revert is recorded with its reason).
+func (m *TxManager) estimateGas(ctx context.Context, from, to common.Address, value *big.Int, data []byte) uint64 {
+	rctx, cancel := m.rpcCtx(ctx)
+	defer cancel()
+	est, err := m.client.EstimateGas(rctx, ethereum.CallMsg{From: from, To: &to, Value: value, Data: data})
+	if err != nil {
+		m.lggr.WarnContext(ctx, "estimating gas failed; using the default gas limit", "from", from.Hex(), "to", to.Hex(),
+			"gas_limit", m.cfg.GasLimitDefault, "err", err)
+		return m.cfg.GasLimitDefault
+	}
+	return est + est*m.cfg.GasEstimateMarginPercent/100
+}
+
+// signAttempt signs tx at nonce with prices f.
+func (m *TxManager) signAttempt(ctx context.Context, tx *models.Tx, nonce uint64, f fees) (*models.TxAttempt, error) {
+	chainID, err := m.getChainID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	to := tx.To
+	var inner types.TxData
+	if f.dynamic() {
+		inner = &types.DynamicFeeTx{ChainID: chainID, Nonce: nonce, GasTipCap: f.TipCap, GasFeeCap: f.FeeCap,
+			Gas: tx.GasLimit, To: &to, Value: tx.Value.ToInt(), Data: tx.Data}
+	} else {
+		inner = &types.LegacyTx{Nonce: nonce, GasPrice: f.GasPrice, Gas: tx.GasLimit, To: &to, Value: tx.Value.ToInt(), Data: tx.Data}
+	}
+	signed, err := m.keys.SignTx(tx.From, types.NewTx(inner), chainID)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := signed.MarshalBinary()
+	if err != nil {
+		return nil, fmt.Errorf("encoding signed tx: %w", err)
+	}
+	a := &models.TxAttempt{TxID: tx.ID, Hash: signed.Hash(), Nonce: nonce, SignedRawTx: raw}
+	if f.dynamic() {
+		a.GasFeeCap, a.GasTipCap = models.NewBig(f.FeeCap), models.NewBig(f.TipCap)
+	} else {
+		a.GasPrice = models.NewBig(f.GasPrice)
+	}
+	return a, nil
+}
+
+func attemptFees(a *models.TxAttempt) fees {
+	if a.Dynamic() {
+		return fees{FeeCap: a.GasFeeCap.ToInt(), TipCap: a.GasTipCap.ToInt()}
+	}
+	return fees{GasPrice: a.GasPrice.ToInt()}
+}
+
+// Balances returns the ETH (and LINK, when configured) balance of each
+// unlocked key, cached for Config.BalanceCacheTTL.
+func (m *TxManager) Balances(ctx context.Context) ([]KeyBalance, error) {
+	m.balMu.Lock()
+	defer m.balMu.Unlock()
+	addrs := m.keys.Addresses()
+	if m.balances != nil && time.Since(m.balancesAt) < m.cfg.BalanceCacheTTL && sameAddresses(m.balances, addrs) {
+		return cloneBalances(m.balances), nil
+	}
+	out := make([]KeyBalance, 0, len(addrs))
+	for _, a := range addrs {
+		kb := KeyBalance{Address: a}
+		rctx, cancel := m.rpcCtx(ctx)
+		bal, err := m.client.BalanceAt(rctx, a, nil)
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("reading ETH balance of %s: %w", a.Hex(), err)
+		}
+		kb.ETH = bal
+		if m.cfg.LinkAddress != nil {
+			if kb.LINK, err = m.linkBalance(ctx, a); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, kb)
+	}
+	m.balances, m.balancesAt = out, time.Now()
+	return cloneBalances(out), nil
+}
+
+// balanceOfSelector is the selector of ERC-20 balanceOf(address).
+var balanceOfSelector = []byte{0x70, 0xa0, 0x82, 0x31}
+
+func (m *TxManager) linkBalance(ctx context.Context, holder common.Address) (*big.Int, error) {
+	data := append(slices.Clone(balanceOfSelector), common.LeftPadBytes(holder.Bytes(), 32)...)
+	rctx, cancel := m.rpcCtx(ctx)
+	defer cancel()
+	out, err := m.client.CallContract(rctx, ethereum.CallMsg{To: m.cfg.LinkAddress, Data: data}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("reading LINK balance of %s: %w", holder.Hex(), err)
+	}
+	if len(out) != 32 {
+		return nil, fmt.Errorf("reading LINK balance of %s: token %s answered %d bytes, want 32", holder.Hex(), m.cfg.LinkAddress.Hex(), len(out))
+	}
+	return new(big.Int).SetBytes(out), nil
+}
+
+func sameAddresses(bs []KeyBalance, addrs []common.Address) bool {
+	if len(bs) != len(addrs) {
+		return false
+	}
+	for i := range bs {
+		if bs[i].Address != addrs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func cloneBalances(bs []KeyBalance) []KeyBalance {
+	out := make([]KeyBalance, len(bs))
+	for i, b := range bs {
+		out[i] = KeyBalance{Address: b.Address, ETH: new(big.Int).Set(b.ETH)}
+		if b.LINK != nil {
+			out[i].LINK = new(big.Int).Set(b.LINK)
+		}
+	}
+	return out
+}

@@ -1,0 +1,630 @@
+package txmanager_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"log/slog"
+	"math/big"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/pythia-oracle/pythia/core/adapters"
+	"github.com/pythia-oracle/pythia/core/internal/gethwrappers/oracle"
+	"github.com/pythia-oracle/pythia/core/internal/gethwrappers/stack"
+	"github.com/pythia-oracle/pythia/core/internal/simchain"
+	"github.com/pythia-oracle/pythia/core/internal/testdb"
+	"github.com/pythia-oracle/pythia/core/keystore"
+	"github.com/pythia-oracle/pythia/core/services/txmanager"
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		// The simulated backend's process-wide sender cache and the
+		// in-memory leveldb's pool drainer outlive a closed backend.
+		goleak.IgnoreTopFunction("github.com/ethereum/go-ethereum/core.(*txSenderCacher).cache"),
+		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"),
+		goleak.IgnoreTopFunction("database/sql.(*DB).connectionOpener"),
+	)
+}
+
+var _ adapters.TxSender = txmanager.TaskRunSender{}
+
+// logCounter counts log records by message, so a test can check that
+// something is logged once.
+type logCounter struct {
+	slog.Handler
+	mu     *sync.Mutex
+	counts map[string]int
+}
+
+func (h logCounter) Handle(ctx context.Context, r slog.Record) error {
+	h.mu.Lock()
+	h.counts[r.Message]++
+	h.mu.Unlock()
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h logCounter) WithAttrs(as []slog.Attr) slog.Handler {
+	return logCounter{h.Handler.WithAttrs(as), h.mu, h.counts}
+}
+
+func (h logCounter) WithGroup(name string) slog.Handler {
+	return logCounter{h.Handler.WithGroup(name), h.mu, h.counts}
+}
+
+func (h logCounter) count(msg string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.counts[msg]
+}
+
+type env struct {
+	t        *testing.T
+	ctx      context.Context
+	db       *store.Store
+	ks       *keystore.KeyStore
+	from     common.Address
+	sim      *simulated.Backend
+	client   simulated.Client
+	owner    *bind.TransactOpts // a funded account outside the node
+	ownerKey *ecdsa.PrivateKey
+	logs     logCounter
+	lggr     *slog.Logger
+	cfg      txmanager.Config
+	final    chan *models.Tx
+}
+
+type setupOpts struct {
+	fund    *big.Int
+	simOpts []simchain.Option
+	cfg     func(*txmanager.Config)
+}
+
+func setup(t *testing.T, o setupOpts) *env {
+	t.Helper()
+	ctx := t.Context()
+	db := testdb.Open(t)
+	ks := keystore.New(db, keystore.LightConfig(), nil)
+	require.NoError(t, ks.Unlock(ctx, "password"))
+	from := ks.Addresses()[0]
+	ownerKey, err := crypto.GenerateKey()
+	require.NoError(t, err)
+	owner := bind.NewKeyedTransactor(ownerKey, simchain.ChainID)
+	fund := o.fund
+	if fund == nil {
+		fund = simchain.Ether(10)
+	}
+	alloc := types.GenesisAlloc{owner.From: {Balance: simchain.Ether(1000)}}
+	if fund.Sign() > 0 {
+		alloc[from] = types.Account{Balance: fund}
+	}
+	sim := simchain.New(alloc, o.simOpts...)
+	t.Cleanup(func() { _ = sim.Close() })
+	logs := logCounter{slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}), &sync.Mutex{}, map[string]int{}}
+	cfg := txmanager.Config{
+		GasPriceDefault:  big.NewInt(20e9),
+		MaxGasPrice:      big.NewInt(500e9),
+		TipCapDefault:    big.NewInt(1e9),
+		BumpThreshold:    2,
+		BumpWei:          big.NewInt(1e9),
+		BumpPercent:      20,
+		MinConfirmations: 1,
+	}
+	if o.cfg != nil {
+		o.cfg(&cfg)
+	}
+	return &env{
+		t: t, ctx: ctx, db: db, ks: ks, from: from, sim: sim, client: sim.Client(),
+		owner: owner, ownerKey: ownerKey, logs: logs, lggr: slog.New(logs), cfg: cfg,
+		final: make(chan *models.Tx, 16),
+	}
+}
+
+// manager returns a started TxManager over e's database, closed when the
+// test ends.
+func (e *env) manager() *txmanager.TxManager {
+	e.t.Helper()
+	m := e.newManager()
+	require.NoError(e.t, m.Start(e.ctx))
+	return m
+}
+
+// newManager returns a TxManager that is not started.
+func (e *env) newManager() *txmanager.TxManager {
+	e.t.Helper()
+	m, err := txmanager.New(e.cfg, e.db, e.client, e.ks, e.lggr)
+	require.NoError(e.t, err)
+	m.OnTxFinal(func(_ context.Context, tx *models.Tx) { e.final <- tx })
+	e.t.Cleanup(func() { require.NoError(e.t, m.Close()) })
+	return m
+}
+
+// commit mines a block and hands its head to m (when not nil).
+func (e *env) commit(m *txmanager.TxManager) *models.Head {
+	e.t.Helper()
+	hash := e.sim.Commit()
+	return e.announce(m, hash)
+}
+
+func (e *env) announce(m *txmanager.TxManager, hash common.Hash) *models.Head {
+	e.t.Helper()
+	h, err := e.client.HeaderByHash(e.ctx, hash)
+	require.NoError(e.t, err)
+	head := &models.Head{Hash: hash, Number: h.Number.Int64(), ParentHash: h.ParentHash, Timestamp: time.Unix(int64(h.Time), 0)}
+	if m != nil {
+		m.OnNewHead(e.ctx, head)
+	}
+	return head
+}
+
+// waitTx waits until tx id satisfies cond and returns it.
+func (e *env) waitTx(id int64, what string, cond func(*models.Tx) bool) *models.Tx {
+	e.t.Helper()
+	var got *models.Tx
+	require.Eventually(e.t, func() bool {
+		tx, err := e.db.TxByID(e.ctx, id)
+		require.NoError(e.t, err)
+		got = tx
+		return cond(tx)
+	}, 20*time.Second, 10*time.Millisecond, "tx %d never became %s", id, what)
+	return got
+}
+
+func broadcast(tx *models.Tx) bool {
+	a := tx.LatestAttempt()
+	return a != nil && a.BroadcastAt != nil
+}
+
+func inState(s models.TxState) func(*models.Tx) bool {
+	return func(tx *models.Tx) bool { return tx.State == s }
+}
+
+// waitFinal receives one OnTxFinal call.
+func (e *env) waitFinal() *models.Tx {
+	e.t.Helper()
+	select {
+	case tx := <-e.final:
+		return tx
+	case <-time.After(20 * time.Second):
+		e.t.Fatal("no OnTxFinal call")
+		return nil
+	}
+}
+
+func (e *env) noMoreFinal() {
+	e.t.Helper()
+	select {
+	case tx := <-e.final:
+		e.t.Fatalf("unexpected OnTxFinal for tx %d (%s)", tx.ID, tx.State)
+	default:
+	}
+}
+
+var sink = common.HexToAddress("0x000000000000000000000000000000000000dEaD")
+
+func (e *env) chainNonce() uint64 {
+	e.t.Helper()
+	n, err := e.client.NonceAt(e.ctx, e.from, nil)
+	require.NoError(e.t, err)
+	return n
+}
+
+func TestCreateTxSendsAndConfirms(t *testing.T) {
+	e := setup(t, setupOpts{cfg: func(c *txmanager.Config) { c.MinConfirmations = 3 }})
+	m := e.manager()
+
+	tests := []struct {
+		name      string
+		taskRunID string
+		value     *big.Int
+		gasLimit  uint64
+	}{
+		{"estimated gas", "run-a", big.NewInt(1), 0},
+		{"given gas limit", "run-b", nil, 30_000},
+		{"no task run", "", big.NewInt(5), 21_000},
+	}
+	var txs []*models.Tx
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: tt.taskRunID, To: sink, Value: tt.value, GasLimit: tt.gasLimit})
+			require.NoError(t, err)
+			assert.Equal(t, uint64(i), tx.Nonce, "nonces are given out in order")
+			assert.Equal(t, e.from, tx.From, "a zero From picks the first key")
+			require.Len(t, tx.Attempts, 1)
+			a := tx.Attempts[0]
+			require.NotNil(t, a.GasFeeCap, "the simulated chain has a base fee: EIP-1559 attempt")
+			assert.Equal(t, "1000000000", a.GasTipCap.String())
+			if tt.gasLimit == 0 {
+				assert.Equal(t, uint64(21_000*120/100), tx.GasLimit, "estimate plus 20%")
+			} else {
+				assert.Equal(t, tt.gasLimit, tx.GasLimit)
+			}
+			txs = append(txs, tx)
+		})
+	}
+
+	// A second CreateTx for a task run returns its transaction.
+	again, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "run-a", To: sink, Value: big.NewInt(99)})
+	require.NoError(t, err)
+	assert.Equal(t, txs[0].ID, again.ID)
+	assert.Equal(t, txs[0].Attempts[0].Hash, again.Attempts[0].Hash)
+	found, err := m.FindTxByTaskRun(e.ctx, "run-b")
+	require.NoError(t, err)
+	assert.Equal(t, txs[1].ID, found.ID)
+	_, err = m.FindTxByTaskRun(e.ctx, "nope")
+	require.ErrorIs(t, err, store.ErrNotFound)
+
+	for _, tx := range txs {
+		e.waitTx(tx.ID, "broadcast", broadcast)
+	}
+	mined := e.commit(m)
+	for _, tx := range txs {
+		got := e.waitTx(tx.ID, "mined", inState(models.TxStateMined))
+		assert.Equal(t, mined.Number, *got.BlockNumber)
+		assert.Equal(t, tx.Attempts[0].Hash, *got.Hash)
+	}
+	e.commit(m)
+	e.noMoreFinal()
+	e.commit(m) // the third block: 3 confirmations
+	seen := map[int64]bool{}
+	for range txs {
+		f := e.waitFinal()
+		assert.Equal(t, models.TxStateConfirmed, f.State)
+		seen[f.ID] = true
+	}
+	assert.Len(t, seen, len(txs))
+	e.commit(m)
+	e.noMoreFinal()
+	assert.Equal(t, uint64(3), e.chainNonce())
+	require.NoError(t, m.Healthy())
+}
+
+func TestCreateTxBadRequest(t *testing.T) {
+	e := setup(t, setupOpts{})
+	m := e.newManager()
+	tests := []struct {
+		name string
+		req  txmanager.TxRequest
+		want error
+	}{
+		{"no to", txmanager.TxRequest{}, txmanager.ErrBadRequest},
+		{"negative value", txmanager.TxRequest{To: sink, Value: big.NewInt(-1)}, txmanager.ErrBadRequest},
+		{"long task run", txmanager.TxRequest{To: sink, TaskRunID: "0123456789abcdef0123456789abcdef0"}, txmanager.ErrBadRequest},
+		{"unknown key", txmanager.TxRequest{To: sink, From: sink}, txmanager.ErrUnknownKey},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := m.CreateTx(e.ctx, nil, tt.req)
+			require.ErrorIs(t, err, tt.want)
+		})
+	}
+}
+
+// TestBump: the miner wants a 2 gwei tip and the first attempt offers 1
+// gwei, so blocks go by without it; after BumpThreshold blocks a bumped
+// attempt (+1 gwei, +20%, at least +10% on both caps) is saved, sent and
+// mined.
+func TestBump(t *testing.T) {
+	e := setup(t, setupOpts{simOpts: []simchain.Option{simulated.WithMinerMinTip(big.NewInt(2e9))}})
+	m := e.manager()
+	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "bump", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	first := e.waitTx(tx.ID, "broadcast", broadcast).LatestAttempt()
+
+	e.commit(m) // one block: below the threshold of 2
+	got := e.waitTx(tx.ID, "seen", func(tx *models.Tx) bool { return true })
+	assert.Equal(t, models.TxStateUnconfirmed, got.State)
+
+	e.commit(m) // second block: bump
+	got = e.waitTx(tx.ID, "bumped", func(tx *models.Tx) bool { return len(tx.Attempts) == 2 && broadcast(tx) })
+	assert.Equal(t, models.TxStateUnconfirmed, got.State, "the first attempt was not mined")
+	second := got.LatestAttempt()
+	assert.Equal(t, first.Nonce, second.Nonce)
+	assert.Equal(t, "2000000000", second.GasTipCap.String(), "tip: max(1+1 gwei, 1.2 gwei, 1.1 gwei)")
+	assert.Equal(t, "24000000000", second.GasFeeCap.String(), "fee cap: max(20+1 gwei, 24 gwei, 22 gwei)")
+
+	e.commit(m)
+	final := e.waitFinal()
+	assert.Equal(t, models.TxStateConfirmed, final.State)
+	assert.Equal(t, second.Hash, *final.Hash, "the bumped attempt is the one recorded as mined")
+	assert.Equal(t, uint64(1), e.chainNonce())
+}
+
+// TestBumpCeiling: at MaxGasPrice there is no room for a replacement, so
+// the attempt is re-sent as it is and the ceiling is logged once.
+func TestBumpCeiling(t *testing.T) {
+	e := setup(t, setupOpts{
+		simOpts: []simchain.Option{simulated.WithMinerMinTip(big.NewInt(30e9))},
+		cfg: func(c *txmanager.Config) {
+			c.MaxGasPrice = big.NewInt(21e9)
+			c.BumpThreshold = 1
+		},
+	})
+	m := e.manager()
+	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	e.waitTx(tx.ID, "broadcast", broadcast)
+	for range 4 {
+		e.commit(m)
+	}
+	const msg = "tx not mined but its price is at the ceiling (MaxGasPrice): not bumping"
+	require.Eventually(t, func() bool { return e.logs.count(msg) == 1 }, 10*time.Second, 10*time.Millisecond)
+	got, err := e.db.TxByID(e.ctx, tx.ID)
+	require.NoError(t, err)
+	// 20 gwei fee cap could only become 21 gwei (+5%): not a valid replacement.
+	assert.Len(t, got.Attempts, 1)
+	e.commit(m)
+	assert.Equal(t, 1, e.logs.count(msg))
+}
+
+// TestReorg: the block holding the receipt is replaced by a longer side
+// chain without the transaction; it goes back to unconfirmed, is
+// re-broadcast and confirmed once.
+func TestReorg(t *testing.T) {
+	e := setup(t, setupOpts{cfg: func(c *txmanager.Config) { c.MinConfirmations = 3 }})
+	m := e.manager()
+	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "reorg", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	e.waitTx(tx.ID, "broadcast", broadcast)
+	before, err := e.client.HeaderByNumber(e.ctx, nil)
+	require.NoError(t, err)
+
+	old := e.commit(m)
+	got := e.waitTx(tx.ID, "mined", inState(models.TxStateMined))
+	require.Equal(t, old.Hash, *got.BlockHash)
+
+	// Side chain from the parent: the pool takes the transaction back on
+	// the rewind; Rollback drops it, so the new blocks do not hold it.
+	require.NoError(t, e.sim.Fork(before.Hash()))
+	e.sim.Rollback()
+	e.sim.Commit()
+	side := e.sim.Commit()
+	_, err = e.client.TransactionReceipt(e.ctx, *got.Hash)
+	require.Error(t, err, "the side chain must not hold the transaction")
+	e.announce(m, side)
+
+	require.Eventually(t, func() bool {
+		n, err := e.client.PendingNonceAt(e.ctx, e.from)
+		require.NoError(t, err)
+		return n == 1
+	}, 20*time.Second, 10*time.Millisecond, "the transaction was not re-broadcast")
+	got = e.waitTx(tx.ID, "unconfirmed", inState(models.TxStateUnconfirmed))
+	assert.Nil(t, got.BlockHash)
+	assert.Equal(t, 1, e.logs.count("tx receipt's block was reorged out: re-broadcasting"))
+
+	remined := e.commit(m)
+	got = e.waitTx(tx.ID, "mined again", inState(models.TxStateMined))
+	assert.Equal(t, remined.Hash, *got.BlockHash)
+	e.noMoreFinal()
+	e.commit(m)
+	e.commit(m)
+	final := e.waitFinal()
+	assert.Equal(t, models.TxStateConfirmed, final.State)
+	assert.Equal(t, remined.Number, *final.BlockNumber)
+	e.commit(m)
+	e.noMoreFinal()
+	assert.Equal(t, uint64(1), e.chainNonce())
+}
+
+// TestRestartBetweenSaveAndBroadcast: the caller's database transaction
+// commits the tx, the node stops before broadcasting; a new TxManager over
+// the same database sends it, and a third after the broadcast re-sends
+// ("already known"): exactly one transaction on chain.
+func TestRestartBetweenSaveAndBroadcast(t *testing.T) {
+	e := setup(t, setupOpts{})
+	crashed := e.newManager() // never started: it stops before any broadcast
+
+	// A rolled-back caller leaves neither a tx nor a used nonce.
+	err := e.db.Transact(e.ctx, func(db *store.Store) error {
+		_, err := crashed.CreateTx(e.ctx, db, txmanager.TxRequest{TaskRunID: "rolled-back", To: sink, GasLimit: 21_000})
+		require.NoError(t, err)
+		return store.ErrDuplicate // any caller error
+	})
+	require.ErrorIs(t, err, store.ErrDuplicate)
+	_, err = e.db.TxByTaskRunID(e.ctx, "rolled-back")
+	require.ErrorIs(t, err, store.ErrNotFound)
+
+	var tx *models.Tx
+	err = e.db.Transact(e.ctx, func(db *store.Store) error {
+		tx, err = crashed.CreateTx(e.ctx, db, txmanager.TxRequest{TaskRunID: "restart", To: sink, GasLimit: 21_000})
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, uint64(0), tx.Nonce, "the rolled-back nonce is given out again: no gap")
+	require.NoError(t, crashed.Close())
+	saved, err := e.db.TxByTaskRunID(e.ctx, "restart")
+	require.NoError(t, err)
+	require.False(t, broadcast(saved))
+	pending, err := e.client.PendingNonceAt(e.ctx, e.from)
+	require.NoError(t, err)
+	require.Equal(t, uint64(0), pending, "nothing was sent before the restart")
+
+	second := e.manager()
+	e.waitTx(tx.ID, "broadcast", broadcast)
+	require.NoError(t, second.Close())
+
+	third := e.manager()
+	// The third manager re-sends the saved attempt on start; the chain
+	// knows it already.
+	require.Eventually(t, func() bool { return e.logs.count("tx broadcast") >= 2 }, 20*time.Second, 10*time.Millisecond)
+	// Asking again for the task run returns the same transaction.
+	again, err := third.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "restart", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	assert.Equal(t, tx.ID, again.ID)
+
+	block := e.commit(third)
+	final := e.waitFinal()
+	assert.Equal(t, models.TxStateConfirmed, final.State)
+	b, err := e.client.BlockByHash(e.ctx, block.Hash)
+	require.NoError(t, err)
+	assert.Len(t, b.Transactions(), 1)
+	assert.Equal(t, uint64(1), e.chainNonce())
+}
+
+// TestNonceTooLow: another sender uses the key's next nonce; the
+// manager's attempt is refused with "nonce too low", and the tx gets a new
+// nonce and is mined without operator action.
+func TestNonceTooLow(t *testing.T) {
+	e := setup(t, setupOpts{})
+	m := e.manager()
+	require.Eventually(t, func() bool {
+		_, err := e.db.NextNonce(e.ctx, e.from)
+		return err == nil
+	}, 20*time.Second, 10*time.Millisecond, "the manager never read the key's nonce")
+
+	// Nonce 0 sent outside the manager, with the same key.
+	outside, err := e.ks.SignTx(e.from, types.NewTx(&types.DynamicFeeTx{
+		ChainID: simchain.ChainID, Nonce: 0, GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(20e9), Gas: 21_000, To: &sink,
+		Value: big.NewInt(1), // not the manager's own transaction
+	}), simchain.ChainID)
+	require.NoError(t, err)
+	require.NoError(t, e.client.SendTransaction(e.ctx, outside))
+	e.commit(m)
+
+	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "too-low", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	require.Equal(t, uint64(0), tx.Nonce, "the manager did not know of the outside transaction")
+	got := e.waitTx(tx.ID, "given a new nonce", func(tx *models.Tx) bool { return tx.Nonce == 1 && broadcast(tx) })
+	require.Len(t, got.Attempts, 2)
+	assert.Equal(t, uint64(1), got.LatestAttempt().Nonce)
+
+	e.commit(m)
+	final := e.waitFinal()
+	assert.Equal(t, models.TxStateConfirmed, final.State)
+	assert.Equal(t, got.LatestAttempt().Hash, *final.Hash)
+	assert.Equal(t, uint64(2), e.chainNonce())
+	next, err := e.db.NextNonce(e.ctx, e.from)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(2), next)
+}
+
+// TestRevert: a fulfilment from a key the Oracle does not authorize is
+// mined with status 0 and recorded as reverted with the Oracle's reason.
+func TestRevert(t *testing.T) {
+	e := setup(t, setupOpts{})
+	addrs, err := stack.Deploy(e.ctx, e.client, e.owner, nil, stack.WithCommit(e.sim.Commit))
+	require.NoError(t, err)
+	m := e.manager()
+
+	data := oracle.NewOracle().PackFulfillOracleRequest([32]byte{1}, big.NewInt(1), addrs.Consumer, [4]byte{1, 2, 3, 4}, big.NewInt(1), [32]byte{2})
+	// Estimating fails (the call reverts), so the default gas limit is used.
+	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "revert", To: addrs.Oracle, Data: data})
+	require.NoError(t, err)
+	assert.Equal(t, uint64(500_000), tx.GasLimit)
+	e.waitTx(tx.ID, "broadcast", broadcast)
+	e.commit(m)
+	final := e.waitFinal()
+	assert.Equal(t, models.TxStateReverted, final.State)
+	require.NotNil(t, final.ReceiptStatus)
+	assert.Equal(t, types.ReceiptStatusFailed, *final.ReceiptStatus)
+	require.NotNil(t, final.RevertReason)
+	assert.Equal(t, "Oracle: not an authorized node", *final.RevertReason)
+	saved, err := m.FindTxByTaskRun(e.ctx, "revert")
+	require.NoError(t, err)
+	assert.Equal(t, final.RevertReason, saved.RevertReason)
+}
+
+// TestInsufficientFunds: an empty key's transaction is refused; the key
+// is paused (logged once, reported by Healthy) until it is funded, then
+// the transaction is sent and mined.
+func TestInsufficientFunds(t *testing.T) {
+	e := setup(t, setupOpts{fund: big.NewInt(0)})
+	m := e.manager()
+	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "broke", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	const msg = "key has insufficient funds: its transactions are paused until it is funded"
+	require.Eventually(t, func() bool { return m.Healthy() != nil }, 20*time.Second, 10*time.Millisecond)
+	assert.Contains(t, m.Healthy().Error(), e.from.Hex())
+	e.commit(m)
+	e.commit(m)
+	got := e.waitTx(tx.ID, "refused", func(tx *models.Tx) bool { return tx.LastError != nil })
+	assert.Contains(t, *got.LastError, "insufficient funds")
+	assert.False(t, broadcast(got))
+	assert.Equal(t, 1, e.logs.count(msg), "logged once")
+
+	// Fund the key from outside the node.
+	n, err := e.client.PendingNonceAt(e.ctx, e.owner.From)
+	require.NoError(t, err)
+	fund, err := types.SignTx(types.NewTx(&types.DynamicFeeTx{
+		ChainID: simchain.ChainID, Nonce: n, GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(20e9), Gas: 21_000,
+		To: &e.from, Value: simchain.Ether(1),
+	}), types.LatestSignerForChainID(simchain.ChainID), e.ownerKey)
+	require.NoError(t, err)
+	require.NoError(t, e.client.SendTransaction(e.ctx, fund))
+	e.commit(m)
+	require.Eventually(t, func() bool { return m.Healthy() == nil }, 20*time.Second, 10*time.Millisecond)
+	e.waitTx(tx.ID, "broadcast", broadcast)
+	e.commit(m)
+	final := e.waitFinal()
+	assert.Equal(t, models.TxStateConfirmed, final.State)
+	assert.Equal(t, 1, e.logs.count(msg))
+}
+
+func TestBalances(t *testing.T) {
+	e := setup(t, setupOpts{fund: simchain.Ether(3)})
+	addrs, err := stack.Deploy(e.ctx, e.client, e.owner, nil, stack.WithCommit(e.sim.Commit))
+	require.NoError(t, err)
+	require.NoError(t, stack.TransferLink(e.ctx, e.client, e.owner, addrs.LinkToken, e.from, stack.Link(7), stack.WithCommit(e.sim.Commit)))
+
+	tests := []struct {
+		name     string
+		link     *common.Address
+		wantLink *big.Int
+	}{
+		{"with LINK", &addrs.LinkToken, stack.Link(7)},
+		{"without LINK", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.cfg.LinkAddress = tt.link
+			e.cfg.BalanceCacheTTL = time.Hour
+			m := e.newManager()
+			bs, err := m.Balances(e.ctx)
+			require.NoError(t, err)
+			require.Len(t, bs, 1)
+			assert.Equal(t, e.from, bs[0].Address)
+			assert.Equal(t, simchain.Ether(3), bs[0].ETH)
+			assert.Equal(t, tt.wantLink, bs[0].LINK)
+
+			// Cached: a change on chain is not seen within the TTL, and
+			// callers cannot change the cache.
+			bs[0].ETH.SetInt64(0)
+			require.NoError(t, stack.TransferLink(e.ctx, e.client, e.owner, addrs.LinkToken, e.from, stack.Link(1), stack.WithCommit(e.sim.Commit)))
+			again, err := m.Balances(e.ctx)
+			require.NoError(t, err)
+			assert.Equal(t, simchain.Ether(3), again[0].ETH)
+			assert.Equal(t, tt.wantLink, again[0].LINK)
+		})
+	}
+}
+
+// TestTaskRunSender is the ethtx adapter's path: one transaction per task
+// run however often it asks.
+func TestTaskRunSender(t *testing.T) {
+	e := setup(t, setupOpts{})
+	m := e.manager()
+	s := txmanager.TaskRunSender{Manager: m}
+	h1, err := s.CreateTx(e.ctx, "run-x", common.Address{}, sink, []byte{1, 2}, 50_000)
+	require.NoError(t, err)
+	h2, err := s.CreateTx(e.ctx, "run-x", common.Address{}, sink, []byte{1, 2}, 50_000)
+	require.NoError(t, err)
+	assert.Equal(t, h1, h2)
+	tx, err := m.FindTxByTaskRun(e.ctx, "run-x")
+	require.NoError(t, err)
+	assert.Equal(t, h1, tx.Attempts[0].Hash)
+	e.waitTx(tx.ID, "broadcast", broadcast)
+	e.commit(m)
+	assert.Equal(t, models.TxStateConfirmed, e.waitFinal().State)
+}

@@ -1,0 +1,500 @@
+package txmanager
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+// run is the worker goroutine: one pass per wake-up, and a retry timer
+// after a pass that could not finish.
+func (m *TxManager) run(ctx context.Context) {
+	var retry <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-m.wake:
+		case <-retry:
+		}
+		retry = nil
+		if err := m.pass(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			m.lggr.WarnContext(ctx, "tx pass failed; retrying", "err", err, "retry_in", m.cfg.RetryInterval)
+			retry = time.After(m.cfg.RetryInterval)
+		}
+	}
+}
+
+// pass does everything the latest head asks for: on the first pass it
+// syncs nonces and re-broadcasts every unconfirmed transaction; then for
+// each key, in nonce order, it looks up receipts, finalizes, re-broadcasts
+// after a reorg, bumps and sends unsent attempts.
+func (m *TxManager) pass(ctx context.Context) error {
+	m.mu.Lock()
+	resendAll := m.resendAll
+	m.resendAll = false
+	m.mu.Unlock()
+	if !m.initialized {
+		if err := m.initialize(ctx); err != nil {
+			m.mu.Lock()
+			m.resendAll = m.resendAll || resendAll
+			m.mu.Unlock()
+			return err
+		}
+		m.initialized, resendAll = true, true
+	}
+	txs, err := m.db.UnfinishedTxs(ctx)
+	if err != nil {
+		return err
+	}
+	var failed error
+	for i := 0; i < len(txs); {
+		j := i
+		for j < len(txs) && txs[j].From == txs[i].From {
+			j++
+		}
+		if err := m.processKey(ctx, txs[i].From, txs[i:j], resendAll); err != nil {
+			failed = errors.Join(failed, err)
+		}
+		i = j
+	}
+	if failed != nil {
+		m.mu.Lock()
+		m.resendAll = m.resendAll || resendAll
+		m.mu.Unlock()
+	}
+	return failed
+}
+
+// initialize reads the chain's state once: the chain ID, the latest head
+// and fee mode, and each key's pending nonce (the next nonce becomes the
+// higher of that and the saved one).
+func (m *TxManager) initialize(ctx context.Context) error {
+	if _, err := m.getChainID(ctx); err != nil {
+		return err
+	}
+	rctx, cancel := m.rpcCtx(ctx)
+	header, err := m.client.HeaderByNumber(rctx, nil)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("reading latest header: %w", err)
+	}
+	m.mu.Lock()
+	if m.head == nil {
+		m.head = &models.Head{Hash: header.Hash(), Number: header.Number.Int64(), ParentHash: header.ParentHash,
+			Timestamp: time.Unix(int64(header.Time), 0).UTC()}
+	}
+	m.mu.Unlock()
+	mode := "legacy gas price"
+	if header.BaseFee != nil {
+		mode = "EIP-1559 fee caps"
+	}
+	m.lggr.InfoContext(ctx, "chain fee mode detected", "mode", mode, "block_number", header.Number)
+	for _, addr := range m.keys.Addresses() {
+		rctx, cancel := m.rpcCtx(ctx)
+		pending, err := m.client.PendingNonceAt(rctx, addr)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("reading pending nonce of %s: %w", addr.Hex(), err)
+		}
+		next, err := m.db.RaiseNextNonce(ctx, addr, pending)
+		if err != nil {
+			return err
+		}
+		m.lggr.InfoContext(ctx, "key nonce", "address", addr.Hex(), "chain_pending_nonce", pending, "next_nonce", next)
+	}
+	return nil
+}
+
+// processKey handles one key's unfinished transactions in nonce order. It
+// stops at a transaction that cannot be sent (the key is paused or the
+// chain refused it), since later nonces cannot be mined before it.
+func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []models.Tx, resendAll bool) error {
+	m.mu.Lock()
+	p, paused := m.paused[from]
+	m.mu.Unlock()
+	if paused {
+		rctx, cancel := m.rpcCtx(ctx)
+		bal, err := m.client.BalanceAt(rctx, from, nil)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("reading balance of paused key %s: %w", from.Hex(), err)
+		}
+		if bal.Cmp(p.Need) < 0 {
+			return nil
+		}
+		m.mu.Lock()
+		delete(m.paused, from)
+		m.mu.Unlock()
+		m.lggr.InfoContext(ctx, "key is funded: resuming its transactions", "address", from.Hex(), "balance_wei", bal)
+		resendAll = true
+	}
+	for i := range txs {
+		stop, err := m.processTx(ctx, &txs[i], resendAll)
+		if err != nil {
+			return fmt.Errorf("tx %d from %s nonce %d: %w", txs[i].ID, from.Hex(), txs[i].Nonce, err)
+		}
+		if stop {
+			return nil
+		}
+	}
+	return nil
+}
+
+// processTx moves one transaction forward. stop means later nonces of the
+// key should wait.
+func (m *TxManager) processTx(ctx context.Context, tx *models.Tx, resend bool) (stop bool, err error) {
+	if tx.State == models.TxStateMined {
+		return false, m.checkMined(ctx, tx)
+	}
+	receipt, err := m.findReceipt(ctx, tx, false)
+	if err != nil {
+		return true, err
+	}
+	if receipt != nil {
+		if err := m.markMined(ctx, tx, receipt); err != nil {
+			return true, err
+		}
+		return false, m.checkMined(ctx, tx)
+	}
+	latest := tx.LatestAttempt()
+	if latest == nil {
+		return true, errors.New("tx has no attempt")
+	}
+	head := m.latestHead()
+	switch {
+	case latest.BroadcastAt == nil || resend:
+		return m.broadcast(ctx, tx, latest)
+	case m.cfg.BumpThreshold > 0 && head != nil && latest.BroadcastBlock != nil &&
+		head.Number-*latest.BroadcastBlock >= int64(m.cfg.BumpThreshold):
+		return m.bump(ctx, tx, latest)
+	}
+	return false, nil
+}
+
+// findReceipt returns the receipt of any of tx's attempts, or nil. Even
+// attempts not marked broadcast are looked up: the node may have stopped
+// after sending one and before recording it. When strict, a node that
+// cannot tell yet (its transaction index is being built) is an error;
+// otherwise it counts as no receipt.
+func (m *TxManager) findReceipt(ctx context.Context, tx *models.Tx, strict bool) (*types.Receipt, error) {
+	for i := len(tx.Attempts) - 1; i >= 0; i-- {
+		r, err := m.receipt(ctx, tx.Attempts[i].Hash)
+		if errors.Is(err, errIndexing) && !strict {
+			continue
+		}
+		if err != nil || r != nil {
+			return r, err
+		}
+	}
+	return nil, nil
+}
+
+// errIndexing is returned (wrapped) by receipt when the node's transaction
+// index is not complete, so a missing receipt proves nothing.
+var errIndexing = errors.New("node is still indexing transactions")
+
+// receipt returns the receipt of hash, or nil when the chain has none.
+func (m *TxManager) receipt(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
+	rctx, cancel := m.rpcCtx(ctx)
+	defer cancel()
+	r, err := m.client.TransactionReceipt(rctx, hash)
+	if errors.Is(err, ethereum.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		if strings.Contains(strings.ToLower(err.Error()), "indexing is in progress") {
+			return nil, fmt.Errorf("reading receipt %s: %w: %w", hash.Hex(), errIndexing, err)
+		}
+		return nil, fmt.Errorf("reading receipt %s: %w", hash.Hex(), err)
+	}
+	return r, nil
+}
+
+func (m *TxManager) markMined(ctx context.Context, tx *models.Tx, r *types.Receipt) error {
+	hash, blockHash := r.TxHash, r.BlockHash
+	number, status, gasUsed := r.BlockNumber.Int64(), r.Status, r.GasUsed
+	tx.State, tx.Hash, tx.BlockHash, tx.BlockNumber, tx.ReceiptStatus, tx.GasUsed = models.TxStateMined, &hash, &blockHash, &number, &status, &gasUsed
+	tx.LastError = nil
+	if err := m.db.SaveTxState(ctx, tx); err != nil {
+		return err
+	}
+	m.lggr.InfoContext(ctx, "tx mined", "tx_id", tx.ID, "tx_hash", hash.Hex(), "block_number", number,
+		"status", status, "nonce", tx.Nonce)
+	return nil
+}
+
+// checkMined follows a mined transaction: its receipt still on the chain
+// (perhaps in another block after a reorg), it is final at
+// MinConfirmations; its receipt gone, it is unconfirmed again and
+// re-broadcast.
+func (m *TxManager) checkMined(ctx context.Context, tx *models.Tx) error {
+	r, err := m.receipt(ctx, *tx.Hash)
+	if err != nil {
+		return err
+	}
+	if r == nil {
+		if r, err = m.findReceipt(ctx, tx, true); err != nil {
+			return err
+		}
+	}
+	if r == nil {
+		m.lggr.WarnContext(ctx, "tx receipt's block was reorged out: re-broadcasting", "tx_id", tx.ID,
+			"tx_hash", tx.Hash.Hex(), "block_number", *tx.BlockNumber, "block_hash", tx.BlockHash.Hex())
+		tx.State, tx.Hash, tx.BlockHash, tx.BlockNumber, tx.ReceiptStatus, tx.GasUsed = models.TxStateUnconfirmed, nil, nil, nil, nil, nil
+		if err := m.db.SaveTxState(ctx, tx); err != nil {
+			return err
+		}
+		_, err := m.broadcast(ctx, tx, tx.LatestAttempt())
+		return err
+	}
+	if r.BlockHash != *tx.BlockHash || r.TxHash != *tx.Hash {
+		m.lggr.WarnContext(ctx, "tx moved to another block by a reorg", "tx_id", tx.ID, "tx_hash", r.TxHash.Hex(),
+			"old_block_hash", tx.BlockHash.Hex(), "block_hash", r.BlockHash.Hex(), "block_number", r.BlockNumber)
+		if err := m.markMined(ctx, tx, r); err != nil {
+			return err
+		}
+	}
+	head := m.latestHead()
+	if head == nil || head.Number-*tx.BlockNumber+1 < int64(m.cfg.MinConfirmations) {
+		return nil
+	}
+	return m.finalize(ctx, tx)
+}
+
+func (m *TxManager) finalize(ctx context.Context, tx *models.Tx) error {
+	now := time.Now().UTC()
+	tx.FinalAt = &now
+	if *tx.ReceiptStatus == types.ReceiptStatusSuccessful {
+		tx.State = models.TxStateConfirmed
+	} else {
+		tx.State = models.TxStateReverted
+		tx.RevertReason = m.revertReason(ctx, tx)
+	}
+	if err := m.db.SaveTxState(ctx, tx); err != nil {
+		return err
+	}
+	delete(m.atCeiling, tx.ID)
+	attrs := []any{"tx_id", tx.ID, "tx_hash", tx.Hash.Hex(), "block_number", *tx.BlockNumber, "state", tx.State}
+	if tx.TaskRunID != nil {
+		attrs = append(attrs, "task_run_id", *tx.TaskRunID)
+	}
+	if tx.RevertReason != nil {
+		attrs = append(attrs, "revert_reason", *tx.RevertReason)
+		m.lggr.WarnContext(ctx, "tx reverted", attrs...)
+	} else {
+		m.lggr.InfoContext(ctx, "tx final", attrs...)
+	}
+	m.mu.Lock()
+	fns := append([]FinalFunc(nil), m.finalFns...)
+	m.mu.Unlock()
+	for _, fn := range fns {
+		final := *tx
+		fn(ctx, &final)
+	}
+	return nil
+}
+
+// revertReason replays a reverted transaction with eth_call on the state
+// before its block and returns the reason the node gives, or nil.
+func (m *TxManager) revertReason(ctx context.Context, tx *models.Tx) *string {
+	var at *big.Int
+	if *tx.BlockNumber > 0 {
+		at = big.NewInt(*tx.BlockNumber - 1)
+	}
+	to := tx.To
+	msg := ethereum.CallMsg{From: tx.From, To: &to, Gas: tx.GasLimit, Value: tx.Value.ToInt(), Data: tx.Data}
+	rctx, cancel := m.rpcCtx(ctx)
+	defer cancel()
+	_, err := m.client.CallContract(rctx, msg, at)
+	if err == nil {
+		return nil // the replay succeeded: the revert depended on state this block changed
+	}
+	reason := err.Error()
+	var de rpc.DataError
+	if errors.As(err, &de) {
+		if s, ok := de.ErrorData().(string); ok {
+			if data, derr := hexutil.Decode(s); derr == nil && len(data) > 0 {
+				if r, uerr := abi.UnpackRevert(data); uerr == nil {
+					reason = r
+				} else {
+					reason = "revert data " + s
+				}
+			}
+		}
+	}
+	return &reason
+}
+
+// broadcast sends attempt a of tx and records the outcome. stop means the
+// key's later nonces should wait.
+func (m *TxManager) broadcast(ctx context.Context, tx *models.Tx, a *models.TxAttempt) (stop bool, err error) {
+	signed := new(types.Transaction)
+	if err := signed.UnmarshalBinary(a.SignedRawTx); err != nil {
+		return true, fmt.Errorf("decoding attempt %s: %w", a.Hash.Hex(), err)
+	}
+	rctx, cancel := m.rpcCtx(ctx)
+	sendErr := m.client.SendTransaction(rctx, signed)
+	cancel()
+	outcome := classifySendError(sendErr)
+	switch outcome {
+	case sendOK, sendAlreadyKnown:
+		m.lggr.InfoContext(ctx, "tx broadcast", "tx_id", tx.ID, "tx_hash", a.Hash.Hex(), "nonce", a.Nonce, "outcome", outcome.String())
+		return false, m.markBroadcast(ctx, tx, a, nil)
+	case sendUnderpriced:
+		// The node keeps a better-paying transaction of this nonce, or its
+		// fee floor is above ours: counting this as sent lets a bump fix it.
+		m.lggr.WarnContext(ctx, "tx broadcast underpriced; it will be bumped", "tx_id", tx.ID, "tx_hash", a.Hash.Hex(), "err", sendErr)
+		return false, m.markBroadcast(ctx, tx, a, sendErr)
+	case sendNonceTooLow:
+		return m.nonceTooLow(ctx, tx)
+	case sendInsufficientFunds:
+		need := new(big.Int).Mul(new(big.Int).SetUint64(tx.GasLimit), a.MaxPrice())
+		need.Add(need, tx.Value.ToInt())
+		m.mu.Lock()
+		_, already := m.paused[tx.From]
+		m.paused[tx.From] = pause{Need: need, TxID: tx.ID}
+		m.mu.Unlock()
+		if !already {
+			m.lggr.ErrorContext(ctx, "key has insufficient funds: its transactions are paused until it is funded",
+				"address", tx.From.Hex(), "needs_wei", need, "tx_id", tx.ID, "nonce", tx.Nonce)
+		}
+		return true, m.saveLastError(ctx, tx, sendErr)
+	default:
+		m.lggr.WarnContext(ctx, "tx broadcast failed; retrying on the next head", "tx_id", tx.ID, "tx_hash", a.Hash.Hex(), "err", sendErr)
+		return true, m.saveLastError(ctx, tx, sendErr)
+	}
+}
+
+func (m *TxManager) markBroadcast(ctx context.Context, tx *models.Tx, a *models.TxAttempt, sendErr error) error {
+	now := time.Now().UTC()
+	var block int64
+	if h := m.latestHead(); h != nil {
+		block = h.Number
+	}
+	if err := m.db.MarkTxAttemptBroadcast(ctx, a.ID, now, block); err != nil {
+		return err
+	}
+	a.BroadcastAt, a.BroadcastBlock = &now, &block
+	if sendErr != nil || tx.LastError != nil {
+		return m.saveLastError(ctx, tx, sendErr)
+	}
+	return nil
+}
+
+func (m *TxManager) saveLastError(ctx context.Context, tx *models.Tx, err error) error {
+	if err == nil {
+		tx.LastError = nil
+	} else {
+		msg := err.Error()
+		tx.LastError = &msg
+	}
+	return m.db.SaveTxState(ctx, tx)
+}
+
+// nonceTooLow handles a "nonce too low" answer: if an attempt of tx was
+// mined, it is recorded; if the chain's nonce moved past tx's without it,
+// another sender used the nonce and tx gets the key's next nonce.
+func (m *TxManager) nonceTooLow(ctx context.Context, tx *models.Tx) (bool, error) {
+	if r, err := m.findReceipt(ctx, tx, true); err != nil || r != nil {
+		if err != nil {
+			return true, err
+		}
+		if err := m.markMined(ctx, tx, r); err != nil {
+			return true, err
+		}
+		return false, m.checkMined(ctx, tx)
+	}
+	rctx, cancel := m.rpcCtx(ctx)
+	chainNonce, err := m.client.NonceAt(rctx, tx.From, nil)
+	cancel()
+	if err != nil {
+		return true, fmt.Errorf("reading nonce of %s: %w", tx.From.Hex(), err)
+	}
+	if chainNonce <= tx.Nonce {
+		// Not mined yet by anyone: the pool knows a transaction of this
+		// nonce that is not ours and not yet mined. Try again next head.
+		m.lggr.WarnContext(ctx, "nonce too low but not yet mined; retrying", "tx_id", tx.ID, "nonce", tx.Nonce, "chain_nonce", chainNonce)
+		return true, nil
+	}
+	return m.renonce(ctx, tx, chainNonce)
+}
+
+// renonce gives tx a fresh nonce (at least chainNonce) and a new attempt,
+// saved together, then broadcasts it.
+func (m *TxManager) renonce(ctx context.Context, tx *models.Tx, chainNonce uint64) (bool, error) {
+	old := tx.Nonce
+	latest := tx.LatestAttempt()
+	var attempt *models.TxAttempt
+	err := m.db.Transact(ctx, func(db *store.Store) error {
+		next, err := db.LockNextNonce(ctx, tx.From)
+		if err != nil {
+			return err
+		}
+		next = max(next, chainNonce)
+		if attempt, err = m.signAttempt(ctx, tx, next, attemptFees(latest)); err != nil {
+			return err
+		}
+		attempt.TxID = tx.ID
+		tx.Nonce = next
+		if err := db.SaveTxState(ctx, tx); err != nil {
+			return err
+		}
+		if err := db.InsertTxAttempt(ctx, attempt); err != nil {
+			return err
+		}
+		return db.SetNextNonce(ctx, tx.From, next+1)
+	})
+	if err != nil {
+		tx.Nonce = old
+		return true, fmt.Errorf("giving tx a new nonce: %w", err)
+	}
+	tx.Attempts = append(tx.Attempts, *attempt)
+	m.lggr.WarnContext(ctx, "tx nonce was used by a transaction this node did not send: re-sending with a new nonce",
+		"tx_id", tx.ID, "address", tx.From.Hex(), "old_nonce", old, "nonce", tx.Nonce, "tx_hash", attempt.Hash.Hex())
+	return m.broadcast(ctx, tx, &tx.Attempts[len(tx.Attempts)-1])
+}
+
+// bump replaces tx's latest attempt by one paying more, saved before it
+// is broadcast. At the ceiling it re-broadcasts the latest attempt
+// instead, warning once.
+func (m *TxManager) bump(ctx context.Context, tx *models.Tx, latest *models.TxAttempt) (bool, error) {
+	old := attemptFees(latest)
+	f, ok := bumpedFees(old, m.cfg.BumpWei, m.cfg.BumpPercent, m.cfg.MaxGasPrice)
+	if !ok {
+		if !m.atCeiling[tx.ID] {
+			m.atCeiling[tx.ID] = true
+			m.lggr.WarnContext(ctx, "tx not mined but its price is at the ceiling (MaxGasPrice): not bumping",
+				"tx_id", tx.ID, "tx_hash", latest.Hash.Hex(), "fees", old.String(), "max_gas_price", m.cfg.MaxGasPrice)
+		}
+		return m.broadcast(ctx, tx, latest)
+	}
+	attempt, err := m.signAttempt(ctx, tx, tx.Nonce, f)
+	if err != nil {
+		return true, err
+	}
+	attempt.TxID = tx.ID
+	if err := m.db.InsertTxAttempt(ctx, attempt); err != nil {
+		return true, err
+	}
+	tx.Attempts = append(tx.Attempts, *attempt)
+	m.lggr.InfoContext(ctx, "bumping tx gas price", "tx_id", tx.ID, "nonce", tx.Nonce, "old_tx_hash", latest.Hash.Hex(),
+		"tx_hash", attempt.Hash.Hex(), "old_fees", old.String(), "fees", f.String())
+	return m.broadcast(ctx, tx, &tx.Attempts[len(tx.Attempts)-1])
+}
