@@ -1,0 +1,669 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/pythia-oracle/pythia/core/adapters"
+	"github.com/pythia-oracle/pythia/core/services/runner"
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+// RunConfig tunes the run lifecycle.
+type RunConfig struct {
+	// MinIncomingConfirmations is how deep a request log must be before
+	// its run starts (MIN_INCOMING_CONFIRMATIONS); a task's own
+	// confirmations, or its bridge's, raise it for that task.
+	MinIncomingConfirmations uint32
+	// MinimumContractPayment is the least a runlog request must pay, in
+	// juels (MINIMUM_CONTRACT_PAYMENT); nil is zero.
+	MinimumContractPayment *big.Int
+	// Runner configures the JobRunner's workers and retries.
+	Runner runner.Config
+}
+
+// HeaderReader reads canonical headers (*chain.Client, or a simulated
+// chain's client).
+type HeaderReader interface {
+	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
+}
+
+// RunDeps are the run lifecycle's collaborators. Chain may be nil (no
+// chain configured): the canonical check of a request log's block is then
+// skipped.
+type RunDeps struct {
+	Store    *store.Store
+	Adapters runner.Adapters // *adapters.Registry
+	Chain    HeaderReader
+	Logger   *slog.Logger
+}
+
+// RunManager is the run lifecycle: it creates runs (NewRun, ExecuteJob and
+// the per-initiator entry points) and resumes paused ones
+// (ResumePendingTask, ResumeConfirmingTask, ResumeConnectingTask,
+// QueueSleepingTask). It owns the JobRunner that executes them.
+type RunManager struct {
+	cfg    RunConfig
+	store  *store.Store
+	chain  HeaderReader
+	runner *runner.JobRunner
+	lggr   *slog.Logger
+	now    func() time.Time
+}
+
+// NewRunManager builds the run lifecycle and its JobRunner. Start and
+// stop the runner (Runner()) as a service, and subscribe it to the head
+// tracker.
+func NewRunManager(cfg RunConfig, deps RunDeps) (*RunManager, error) {
+	if deps.Store == nil || deps.Adapters == nil {
+		return nil, errors.New("creating run manager: store and adapters are required")
+	}
+	lggr := deps.Logger
+	if lggr == nil {
+		lggr = slog.New(slog.DiscardHandler)
+	}
+	rm := &RunManager{cfg: cfg, store: deps.Store, chain: deps.Chain, lggr: lggr.With("service", "RunManager"), now: cfg.Runner.Now}
+	if rm.now == nil {
+		rm.now = time.Now
+	}
+	r, err := runner.New(cfg.Runner, runner.Deps{Store: deps.Store, Adapters: deps.Adapters, Hooks: rm}, lggr)
+	if err != nil {
+		return nil, err
+	}
+	rm.runner = r
+	return rm, nil
+}
+
+// Runner returns the JobRunner: a lifecycle.Service for the Application
+// and a head-tracker subscriber.
+func (rm *RunManager) Runner() *runner.JobRunner { return rm.runner }
+
+// NewRun builds, without saving, a run of job started by initr with input
+// (a JSON object or null) and the request that started it (nil for runs
+// not started by a log). Task runs are unstarted and each carries the
+// incoming confirmations it needs: the highest of MinIncomingConfirmations,
+// the task's own and its bridge's.
+func (rm *RunManager) NewRun(ctx context.Context, job *models.JobSpec, initr models.Initiator, input models.JSON, req *models.RunRequest) (*models.JobRun, error) {
+	if job == nil {
+		return nil, errors.New("new run: no job")
+	}
+	now := rm.now()
+	switch {
+	case job.Archived():
+		return nil, fmt.Errorf("job %s: %w", job.ID, ErrJobArchived)
+	case job.StartAt != nil && now.Before(*job.StartAt):
+		return nil, fmt.Errorf("job %s starts at %s: %w", job.ID, job.StartAt.UTC().Format(time.RFC3339), ErrJobNotActive)
+	case job.EndAt != nil && now.After(*job.EndAt):
+		return nil, fmt.Errorf("job %s ended at %s: %w", job.ID, job.EndAt.UTC().Format(time.RFC3339), ErrJobNotActive)
+	case len(job.Tasks) == 0:
+		return nil, fmt.Errorf("job %s has no tasks", job.ID)
+	}
+	if !input.IsNull() {
+		if _, err := models.JSONObject(input); err != nil {
+			return nil, fmt.Errorf("run input must be a JSON object: %w", err)
+		}
+	}
+	if req == nil {
+		req = &models.RunRequest{}
+	} else {
+		cp := *req // the caller may retry with the same request
+		cp.ID = 0
+		req = &cp
+	}
+	if !input.IsNull() || req.RequestParams.IsNull() {
+		req.RequestParams = input
+	}
+	if req.RequestParams.IsNull() {
+		req.RequestParams = models.JSON(`{}`)
+	}
+	run := &models.JobRun{
+		ID:            models.NewRunID(),
+		JobSpecID:     job.ID,
+		InitiatorID:   initr.ID,
+		InitiatorType: initr.Type,
+		Status:        models.RunStatusUnstarted,
+		RunRequest:    req,
+		Payment:       req.Payment,
+	}
+	if req.BlockNumber != nil {
+		creation := new(big.Int).SetUint64(*req.BlockNumber)
+		run.CreationHeight = models.NewBig(creation)
+		observed := creation
+		if h := rm.runner.LatestHead(); h != nil && h.Number > creation.Int64() {
+			observed = big.NewInt(h.Number)
+		}
+		run.ObservedHeight = models.NewBig(observed)
+	}
+	for i, task := range job.Tasks {
+		need := rm.cfg.MinIncomingConfirmations
+		if task.Confirmations != nil {
+			need = max(need, *task.Confirmations)
+		}
+		typ := strings.ToLower(task.Type)
+		if bt, err := rm.bridgeOf(ctx, typ); err != nil {
+			return nil, err
+		} else if bt != nil {
+			need = max(need, bt.Confirmations)
+		}
+		run.TaskRuns = append(run.TaskRuns, models.TaskRun{
+			ID:                               models.NewRunID(),
+			TaskSpecID:                       task.ID,
+			Index:                            i,
+			Type:                             typ,
+			Status:                           models.RunStatusUnstarted,
+			MinRequiredIncomingConfirmations: need,
+		})
+	}
+	return run, nil
+}
+
+// bridgeOf returns the bridge a task type names, nil for built-ins and
+// unknown types.
+func (rm *RunManager) bridgeOf(ctx context.Context, typ string) (*models.BridgeType, error) {
+	if _, builtin := adapters.NewRegistry(adapters.Deps{}).Lookup(typ); builtin {
+		return nil, nil
+	}
+	bt, err := rm.store.FindBridge(ctx, typ)
+	if err != nil {
+		return nil, fmt.Errorf("looking up bridge %s: %w", typ, err)
+	}
+	return bt, nil
+}
+
+// ExecuteJob builds a run (NewRun), saves it and queues it. A run started
+// by a log that is not yet deep enough is saved in
+// pending_incoming_confirmations and starts when new heads bring it deep
+// enough. A request for a log already acted on gives ErrDuplicateLog.
+func (rm *RunManager) ExecuteJob(ctx context.Context, job *models.JobSpec, initr models.Initiator, input models.JSON, req *models.RunRequest) (*models.JobRun, error) {
+	run, err := rm.NewRun(ctx, job, initr, input, req)
+	if err != nil {
+		return nil, err
+	}
+	if first := &run.TaskRuns[0]; run.CreationHeight != nil && runner.Confirmations(run) < first.MinRequiredIncomingConfirmations {
+		run.Status, first.Status = models.RunStatusPendingIncomingConfirmations, models.RunStatusPendingIncomingConfirmations
+		first.Confirmations = runner.Confirmations(run)
+	}
+	if err := rm.store.CreateJobRun(ctx, run); err != nil {
+		if errors.Is(err, store.ErrDuplicate) && run.RunRequest.BlockHash != nil {
+			return nil, fmt.Errorf("job %s, log %s/%d: %w", job.ID, run.RunRequest.TxHash.Hex(), derefUint(run.RunRequest.LogIndex), ErrDuplicateLog)
+		}
+		return nil, err
+	}
+	rm.lggr.Info("run created", "run_id", run.ID, "job_id", job.ID, "initiator", initr.Type, "status", run.Status)
+	if run.Status == models.RunStatusUnstarted {
+		rm.runner.Enqueue(run.ID)
+	}
+	return run, nil
+}
+
+func derefUint(p *uint) uint {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// ExecuteJobFromWeb starts a run of the job's web initiator with input,
+// for an authenticated API call. It fails with store.ErrNotFound for an
+// unknown job and ErrNoInitiator for a job without a web initiator.
+func (rm *RunManager) ExecuteJobFromWeb(ctx context.Context, jobID string, input models.JSON) (*models.JobRun, error) {
+	return rm.executeByInitiator(ctx, jobID, input, func(in models.Initiator) bool {
+		return in.Type == models.InitiatorWeb
+	}, "web")
+}
+
+// ExecuteJobFromExternal starts a run of the job's external initiator
+// named initiatorName (case-insensitive) with input.
+func (rm *RunManager) ExecuteJobFromExternal(ctx context.Context, jobID, initiatorName string, input models.JSON) (*models.JobRun, error) {
+	return rm.executeByInitiator(ctx, jobID, input, func(in models.Initiator) bool {
+		if in.Type != models.InitiatorExternal {
+			return false
+		}
+		p, err := in.DecodeParams()
+		return err == nil && strings.EqualFold(p.Name, initiatorName)
+	}, "external "+initiatorName)
+}
+
+func (rm *RunManager) executeByInitiator(ctx context.Context, jobID string, input models.JSON, match func(models.Initiator) bool, what string) (*models.JobRun, error) {
+	job, err := rm.store.FindJobSpec(ctx, jobID)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range job.Initiators {
+		if match(in) {
+			return rm.ExecuteJob(ctx, job, in, input, nil)
+		}
+	}
+	return nil, fmt.Errorf("job %s has no %s initiator: %w", jobID, what, ErrNoInitiator)
+}
+
+// ExecuteJobFromLog starts the run of job for a log, as the log
+// subscriber asks. req carries the log's block number and hash, tx hash
+// and log index and, for a runlog request, the OracleRequest's fields;
+// input (the request's CBOR parameters, or an ethlog's fields) becomes the
+// run's input and sits under each task's params. It returns (nil, nil) for
+// a log it ignores, after logging why: a payment below the minimum
+// (MinimumContractPayment, the job's minPayment, plus the bridges'
+// minimum payments), a requester not on the initiator's allow-list, or a
+// job that is archived or outside its startAt/endAt. A log that already
+// has its run gives an error wrapping ErrDuplicateLog (and
+// store.ErrDuplicate).
+func (rm *RunManager) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec, initr models.Initiator, req *models.RunRequest, input models.JSON) (*models.JobRun, error) {
+	if job == nil || req == nil {
+		return nil, errors.New("run from log: job and request are required")
+	}
+	lggr := rm.lggr.With("job_id", job.ID, "initiator", initr.Type)
+	if req.TxHash != nil {
+		lggr = lggr.With("tx_hash", req.TxHash.Hex())
+	}
+	if req.BlockNumber != nil {
+		lggr = lggr.With("block_number", *req.BlockNumber)
+	}
+	if initr.Type == models.InitiatorRunLog {
+		ok, err := rm.paymentAccepted(ctx, job, req, lggr)
+		if err != nil || !ok {
+			return nil, err
+		}
+		if p, err := initr.DecodeParams(); err == nil && len(p.Requesters) > 0 {
+			if req.Requester == nil || !slices.Contains(p.Requesters, *req.Requester) {
+				lggr.Warn("ignoring request from a requester not on the job's allow-list", "requester", req.Requester)
+				return nil, nil
+			}
+		}
+	}
+	run, err := rm.ExecuteJob(ctx, job, initr, input, req)
+	if errors.Is(err, ErrJobArchived) || errors.Is(err, ErrJobNotActive) {
+		lggr.Warn("ignoring log", "err", err)
+		return nil, nil
+	}
+	return run, err
+}
+
+// paymentAccepted reports whether a runlog request pays enough.
+func (rm *RunManager) paymentAccepted(ctx context.Context, job *models.JobSpec, req *models.RunRequest, lggr *slog.Logger) (bool, error) {
+	need := new(big.Int)
+	if rm.cfg.MinimumContractPayment != nil {
+		need.Set(rm.cfg.MinimumContractPayment)
+	}
+	if job.MinPayment != nil {
+		if jm, ok := new(big.Int).SetString(strings.TrimSpace(*job.MinPayment), 10); ok && jm.Cmp(need) > 0 {
+			need = jm
+		}
+	}
+	for _, task := range job.Tasks {
+		bt, err := rm.bridgeOf(ctx, strings.ToLower(task.Type))
+		if err != nil {
+			return false, err
+		}
+		if bt != nil && bt.MinimumContractPayment != nil {
+			if fee, ok := new(big.Int).SetString(*bt.MinimumContractPayment, 10); ok {
+				need.Add(need, fee)
+			}
+		}
+	}
+	paid := req.Payment.ToInt()
+	if paid == nil {
+		paid = new(big.Int)
+	}
+	if paid.Cmp(need) < 0 {
+		lggr.Warn("ignoring request: payment below the minimum", "payment", paid.String(), "minimum", need.String())
+		return false, nil
+	}
+	return true, nil
+}
+
+// CancelRunsForLog cancels the runs started by a log that a reorg
+// removed. A run that has already sent its answer (its ethtx task is
+// pending_outgoing_confirmations or completed) is left to the TxManager and
+// logged; every other unfinished run is cancelled, so it never answers.
+func (rm *RunManager) CancelRunsForLog(ctx context.Context, blockHash, txHash common.Hash, logIndex uint) error {
+	runs, err := rm.store.JobRunsForLog(ctx, blockHash, txHash, logIndex)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for i := range runs {
+		run := &runs[i]
+		if run.Status.Finished() {
+			continue
+		}
+		if answered(run) {
+			rm.lggr.Warn("log removed by a reorg, but its run already sent its answer", "run_id", run.ID, "job_id", run.JobSpecID)
+			continue
+		}
+		if err := rm.runner.CancelRun(ctx, run.ID); err != nil && !errors.Is(err, store.ErrRunFinished) {
+			errs = append(errs, err)
+			continue
+		}
+		rm.lggr.Info("cancelled run of a log removed by a reorg", "run_id", run.ID, "job_id", run.JobSpecID)
+	}
+	return errors.Join(errs...)
+}
+
+// answered reports whether a run's ethtx has sent its transaction.
+func answered(run *models.JobRun) bool {
+	for _, tr := range run.TaskRuns {
+		if tr.Type == adapters.TypeEthTx &&
+			(tr.Status == models.RunStatusPendingOutgoingConfirmations || tr.Status == models.RunStatusCompleted) {
+			return true
+		}
+	}
+	return false
+}
+
+// CancelRun cancels a run (PUT /v2/runs/:id/cancellation). It returns an
+// error wrapping store.ErrNotFound for an unknown run and
+// store.ErrRunFinished for a finished one.
+func (rm *RunManager) CancelRun(ctx context.Context, runID string) error {
+	return rm.runner.CancelRun(ctx, runID)
+}
+
+// withRun loads a run under its lock, lets fn change it, and queues it when
+// fn says it can go on. fn saves what it changed.
+func (rm *RunManager) withRun(ctx context.Context, runID string, fn func(run *models.JobRun) (queue bool, err error)) error {
+	unlock, err := rm.runner.LockRun(ctx, runID)
+	if err != nil {
+		return err
+	}
+	run, err := rm.store.FindJobRun(ctx, runID)
+	if err != nil {
+		unlock()
+		return err
+	}
+	queue, err := fn(run)
+	unlock()
+	if queue {
+		rm.runner.Enqueue(runID)
+	}
+	return err
+}
+
+// pendingTask returns the run's task run paused in status, or nil.
+func pendingTask(run *models.JobRun, status models.RunStatus) *models.TaskRun {
+	tr := run.NextTaskRun()
+	if run.Status != status || tr == nil || tr.Status != status {
+		return nil
+	}
+	return tr
+}
+
+// ResumeBridgeRun takes an external adapter's answer to a run paused in
+// pending_bridge (PATCH /v2/runs/:id). incomingToken must be the incoming
+// token of the bridge the run waits for (ErrBridgeUnauthorized otherwise).
+// A run that is not pending a bridge gives ErrRunNotPending; an unknown
+// one store.ErrNotFound.
+func (rm *RunManager) ResumeBridgeRun(ctx context.Context, runID, incomingToken string, data models.JSON, errMsg string) error {
+	return rm.withRun(ctx, runID, func(run *models.JobRun) (bool, error) {
+		tr := pendingTask(run, models.RunStatusPendingBridge)
+		if tr == nil {
+			return false, fmt.Errorf("run %s is %s: %w", runID, run.Status, ErrRunNotPending)
+		}
+		bt, err := rm.store.FindBridge(ctx, tr.Type)
+		if err != nil {
+			return false, err
+		}
+		if bt == nil || !bt.IncomingTokenMatches(incomingToken) {
+			return false, fmt.Errorf("run %s: %w", runID, ErrBridgeUnauthorized)
+		}
+		return rm.ResumePendingTask(ctx, run, data, errMsg)
+	})
+}
+
+// ResumePendingTask resumes a run paused in pending_bridge with the
+// bridge's data (merged into the data the task paused with) or errors it
+// with errMsg. The caller holds the run's lock (see ResumeBridgeRun); it
+// reports whether the run should be queued.
+func (rm *RunManager) ResumePendingTask(ctx context.Context, run *models.JobRun, data models.JSON, errMsg string) (bool, error) {
+	tr := pendingTask(run, models.RunStatusPendingBridge)
+	if tr == nil {
+		return false, fmt.Errorf("run %s is %s: %w", run.ID, run.Status, ErrRunNotPending)
+	}
+	if errMsg != "" {
+		rm.errorTask(run, tr, fmt.Sprintf("bridge %s: %s", tr.Type, errMsg))
+		return false, rm.store.SaveJobRun(ctx, run)
+	}
+	var paused models.JSON
+	if tr.Result != nil {
+		paused = tr.Result.Data
+	}
+	if !data.IsNull() {
+		merged, err := models.MergeJSON(paused, data)
+		if err != nil {
+			return false, fmt.Errorf("bridge data for run %s must be a JSON object: %w", run.ID, err)
+		}
+		paused = merged
+	}
+	if tr.Result == nil {
+		tr.Result = &models.RunResult{}
+	}
+	tr.Result.Data, tr.Result.Status = paused, models.RunStatusPendingBridge
+	run.Status = models.RunStatusInProgress
+	if err := rm.store.SaveJobRun(ctx, run); err != nil {
+		return false, err
+	}
+	rm.lggr.Info("bridge answered; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "bridge", tr.Type)
+	return true, nil
+}
+
+// errorTask marks the task and its run errored with msg (not saved).
+func (rm *RunManager) errorTask(run *models.JobRun, tr *models.TaskRun, msg string) {
+	now := rm.now().UTC()
+	tr.Status = models.RunStatusErrored
+	if tr.Result == nil {
+		tr.Result = &models.RunResult{}
+	}
+	tr.Result.Status, tr.Result.ErrorMessage = models.RunStatusErrored, &msg
+	runMsg := fmt.Sprintf("task %d (%s): %s", tr.Index, tr.Type, msg)
+	if run.Result == nil {
+		run.Result = &models.RunResult{}
+	}
+	run.Result.Data, run.Result.Status, run.Result.ErrorMessage = tr.Result.Data, models.RunStatusErrored, &runMsg
+	run.Status, run.FinishedAt = models.RunStatusErrored, &now
+}
+
+// ResumeConfirmingTasks is called by the JobRunner for every new head (and,
+// with a nil head, when the TxManager reports a final transaction): runs
+// waiting on incoming confirmations are checked against head, and runs
+// waiting on their answer's transaction against its saved state.
+func (rm *RunManager) ResumeConfirmingTasks(ctx context.Context, head *models.Head) {
+	if head != nil {
+		runs, err := rm.store.RunsPendingStatus(ctx, models.RunStatusPendingIncomingConfirmations)
+		if err != nil && ctx.Err() == nil {
+			rm.lggr.Error("listing runs waiting on confirmations", "err", err)
+		}
+		for _, run := range runs {
+			if err := rm.ResumeConfirmingTask(ctx, run.ID, head); err != nil && ctx.Err() == nil {
+				rm.lggr.Error("resuming run waiting on confirmations", "run_id", run.ID, "err", err)
+			}
+		}
+	}
+	runs, err := rm.store.RunsPendingStatus(ctx, models.RunStatusPendingOutgoingConfirmations)
+	if err != nil && ctx.Err() == nil {
+		rm.lggr.Error("listing runs waiting on their transaction", "err", err)
+	}
+	for _, run := range runs {
+		if err := rm.ResumeOutgoingTask(ctx, run.ID); err != nil && ctx.Err() == nil {
+			rm.lggr.Error("resuming run waiting on its transaction", "run_id", run.ID, "err", err)
+		}
+	}
+}
+
+// ResumeConfirmingTask records head as seen by a run waiting in
+// pending_incoming_confirmations. Once its log is deep enough for the next
+// task, it checks that the log's block is still the canonical block at its
+// height (a reorg that the node was not told of, as anvil never sends
+// removed logs, cancels the run) and queues the run.
+func (rm *RunManager) ResumeConfirmingTask(ctx context.Context, runID string, head *models.Head) error {
+	if head == nil {
+		return nil
+	}
+	return rm.withRun(ctx, runID, func(run *models.JobRun) (bool, error) {
+		tr := pendingTask(run, models.RunStatusPendingIncomingConfirmations)
+		if tr == nil {
+			return false, nil
+		}
+		if run.ObservedHeight == nil || run.ObservedHeight.ToInt().Int64() < head.Number {
+			run.ObservedHeight = models.NewBig(big.NewInt(head.Number))
+		}
+		tr.Confirmations = runner.Confirmations(run)
+		if tr.Confirmations < tr.MinRequiredIncomingConfirmations {
+			return false, rm.store.SaveJobRun(ctx, run)
+		}
+		if ok, err := rm.logCanonical(ctx, run.RunRequest); err != nil {
+			return false, err // tried again at the next head
+		} else if !ok {
+			rm.lggr.Warn("the request log's block is no longer canonical: cancelling the run", "run_id", run.ID, "job_id", run.JobSpecID,
+				"block_number", derefUint64(run.RunRequest.BlockNumber), "block_hash", run.RunRequest.BlockHash.Hex())
+			return false, rm.runner.CancelRun(ctx, run.ID)
+		}
+		tr.Status, run.Status = models.RunStatusInProgress, models.RunStatusInProgress
+		if err := rm.store.SaveJobRun(ctx, run); err != nil {
+			return false, err
+		}
+		rm.lggr.Info("log deep enough; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "confirmations", tr.Confirmations)
+		return true, nil
+	})
+}
+
+func derefUint64(p *uint64) uint64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// logCanonical reports whether the request's log block is the canonical
+// block at its height. Without a chain or a block hash it says yes.
+func (rm *RunManager) logCanonical(ctx context.Context, req *models.RunRequest) (bool, error) {
+	if rm.chain == nil || req == nil || req.BlockHash == nil || req.BlockNumber == nil {
+		return true, nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	h, err := rm.chain.HeaderByNumber(cctx, new(big.Int).SetUint64(*req.BlockNumber))
+	if err != nil {
+		return false, fmt.Errorf("reading block %d to check the request log: %w", *req.BlockNumber, err)
+	}
+	return h.Hash() == *req.BlockHash, nil
+}
+
+// ResumeOutgoingTask looks at the transaction of a run waiting in
+// pending_outgoing_confirmations: once confirmed, the ethtx task completes
+// (its result is the transaction hash) and the run goes on; once reverted,
+// the task and run error with the revert reason.
+func (rm *RunManager) ResumeOutgoingTask(ctx context.Context, runID string) error {
+	return rm.withRun(ctx, runID, func(run *models.JobRun) (bool, error) {
+		tr := pendingTask(run, models.RunStatusPendingOutgoingConfirmations)
+		if tr == nil {
+			return false, nil
+		}
+		tx, err := rm.store.TxByTaskRunID(ctx, tr.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		switch tx.State {
+		case models.TxStateConfirmed:
+			data := models.JSON(nil)
+			if tr.Result != nil {
+				data = tr.Result.Data
+			}
+			if tx.Hash != nil {
+				if d, err := models.SetJSONKey(data, "result", tx.Hash.Hex()); err == nil {
+					data = d
+				}
+			}
+			tr.Status = models.RunStatusCompleted
+			tr.Result = &models.RunResult{ID: resultID(tr.Result), Data: data, Status: models.RunStatusCompleted}
+			run.Status = models.RunStatusInProgress
+			if err := rm.store.SaveJobRun(ctx, run); err != nil {
+				return false, err
+			}
+			rm.lggr.Info("answer confirmed; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "tx_hash", tx.Hash)
+			return true, nil
+		case models.TxStateReverted:
+			msg := "transaction reverted"
+			if tx.Hash != nil {
+				msg = fmt.Sprintf("transaction %s reverted", tx.Hash.Hex())
+			}
+			if tx.RevertReason != nil && *tx.RevertReason != "" {
+				msg += ": " + *tx.RevertReason
+			}
+			rm.errorTask(run, tr, msg)
+			return false, rm.store.SaveJobRun(ctx, run)
+		}
+		return false, nil
+	})
+}
+
+func resultID(r *models.RunResult) int64 {
+	if r == nil {
+		return 0
+	}
+	return r.ID
+}
+
+// OnTxFinal is the TxManager's final-state callback (register it with
+// TxManager.OnTxFinal): it asks the runner for a pass over the runs
+// waiting on their transaction, without blocking the TxManager.
+func (rm *RunManager) OnTxFinal(_ context.Context, _ *models.Tx) { rm.runner.Poke() }
+
+// ResumeConnectingTasks is called by the JobRunner when the chain is
+// reachable again: every run paused in pending_connection resumes.
+func (rm *RunManager) ResumeConnectingTasks(ctx context.Context) {
+	runs, err := rm.store.RunsPendingStatus(ctx, models.RunStatusPendingConnection)
+	if err != nil && ctx.Err() == nil {
+		rm.lggr.Error("listing runs waiting on the chain connection", "err", err)
+	}
+	for _, run := range runs {
+		if err := rm.ResumeConnectingTask(ctx, run.ID); err != nil && ctx.Err() == nil {
+			rm.lggr.Error("resuming run waiting on the chain connection", "run_id", run.ID, "err", err)
+		}
+	}
+}
+
+// ResumeConnectingTask queues a run paused in pending_connection.
+func (rm *RunManager) ResumeConnectingTask(ctx context.Context, runID string) error {
+	return rm.withRun(ctx, runID, func(run *models.JobRun) (bool, error) {
+		tr := pendingTask(run, models.RunStatusPendingConnection)
+		if tr == nil {
+			return false, nil
+		}
+		tr.Status, run.Status = models.RunStatusInProgress, models.RunStatusInProgress
+		return true, rm.store.SaveJobRun(ctx, run)
+	})
+}
+
+// QueueSleepingTask times the wake-up of a run paused in pending_sleep at
+// its task's saved WakeAt (at once when that has passed). The runner does
+// this itself when a sleep starts and, at Start, for every sleeping run.
+func (rm *RunManager) QueueSleepingTask(ctx context.Context, runID string) error {
+	run, err := rm.store.FindJobRun(ctx, runID)
+	if err != nil {
+		return err
+	}
+	tr := pendingTask(run, models.RunStatusPendingSleep)
+	if tr == nil {
+		return fmt.Errorf("run %s is %s: %w", runID, run.Status, ErrRunNotPending)
+	}
+	at := rm.now()
+	if tr.WakeAt != nil {
+		at = *tr.WakeAt
+	}
+	rm.runner.WakeAt(runID, at)
+	return nil
+}
+
+var _ runner.Hooks = (*RunManager)(nil)

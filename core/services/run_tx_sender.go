@@ -1,0 +1,71 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/pythia-oracle/pythia/core/adapters"
+	"github.com/pythia-oracle/pythia/core/services/txmanager"
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+// TxCreator is what RunTxSender needs of the TxManager
+// (*txmanager.TxManager).
+type TxCreator interface {
+	CreateTx(ctx context.Context, db *store.Store, req txmanager.TxRequest) (*models.Tx, error)
+	Trigger()
+}
+
+// RunTxSender is the ethtx adapter's TxSender: it records the answer's
+// transaction and marks its task run (and run) pending_outgoing_confirmations
+// in one database transaction, then lets the TxManager broadcast it. A
+// crash before the commit leaves neither (the task is performed again); a
+// crash after it leaves both, and the run waits for the transaction
+// without performing ethtx again; a second call for the same task run
+// returns the first transaction. So an answer is never sent twice.
+type RunTxSender struct {
+	store *store.Store
+	txm   TxCreator
+}
+
+var _ adapters.TxSender = (*RunTxSender)(nil)
+
+// NewRunTxSender returns the TxSender to put in adapters.Deps.
+func NewRunTxSender(st *store.Store, txm TxCreator) *RunTxSender {
+	return &RunTxSender{store: st, txm: txm}
+}
+
+// CreateTx records and sends the task run's transaction and returns its
+// hash (the mined attempt's once known, else the latest attempt's).
+func (s *RunTxSender) CreateTx(ctx context.Context, taskRunID string, from, to common.Address, data []byte, gasLimit uint64) (common.Hash, error) {
+	if s == nil || s.store == nil || s.txm == nil {
+		return common.Hash{}, errors.New("no transaction manager")
+	}
+	var tx *models.Tx
+	err := s.store.Transact(ctx, func(db *store.Store) error {
+		if err := db.SetTaskRunStatus(ctx, taskRunID, models.RunStatusPendingOutgoingConfirmations); err != nil {
+			return err
+		}
+		var err error
+		tx, err = s.txm.CreateTx(ctx, db, txmanager.TxRequest{
+			TaskRunID: taskRunID, From: from, To: to, Data: data, GasLimit: gasLimit, Value: new(big.Int),
+		})
+		return err
+	})
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("recording transaction of task run %s: %w", taskRunID, err)
+	}
+	s.txm.Trigger()
+	switch {
+	case tx.Hash != nil:
+		return *tx.Hash, nil
+	case tx.LatestAttempt() != nil:
+		return tx.LatestAttempt().Hash, nil
+	}
+	return common.Hash{}, fmt.Errorf("transaction %d of task run %s has no attempt", tx.ID, taskRunID)
+}

@@ -1,0 +1,59 @@
+// Package runner executes job runs: the JobRunner queues runs and performs
+// their tasks in order on a bounded pool of workers.
+//
+// A worker takes a run ID from the queue, locks the run (one worker per run
+// at a time; the run lifecycle in core/services takes the same lock to
+// resume or cancel it), loads it, and performs its next unfinished task with
+// the task's adapter: the input is the previous task's output data (the
+// run's input for the first task, the data it paused with for a task
+// resumed from a pause), and the params are the task's params over the
+// run's request parameters (the task's own win). The result is saved before
+// the next task starts, so a task that completed is never performed again
+// after a restart. Runs of different jobs (and of one job) execute in
+// parallel, up to Config.Workers at a time.
+//
+// Run statuses (a task run goes through the same ones):
+//
+//	ExecuteJob ──▶ unstarted ──(log not deep enough)──▶ pending_incoming_confirmations
+//	                   │                                     │ new heads: deep enough and the
+//	                   ▼                                     │ log's block still canonical
+//	  ┌─────────▶ in_progress ◀──────────────────────────────┘ (else cancelled)
+//	  │                │
+//	  ├── retry ◀──────┼── transient fault, attempts left (after a backoff)
+//	  ├── PATCH ◀──────┼──▶ pending_bridge
+//	  ├── timer ◀──────┼──▶ pending_sleep
+//	  ├── tx ok ◀──────┼──▶ pending_outgoing_confirmations ──(tx reverted)──▶ errored
+//	  └── reconnect ◀──┼──▶ pending_connection
+//	                   ├──▶ errored    (a task failed; its task run keeps the error)
+//	                   ├──▶ completed  (every task completed)
+//	                   └──▶ cancelled  (CancelRun, or its log removed by a reorg;
+//	                                    from any status that is not final)
+//
+// Pauses are statuses, never errors. A run in in_progress or unstarted at
+// Start was cut off by a stop or crash and is queued again; a sleeping run's
+// timer is set again from its saved WakeAt; other pauses wait for their
+// trigger. completed, errored and cancelled are final: the store refuses to
+// change a finished run (store.ErrRunFinished), so a worker that loses a
+// race with a cancellation stops without writing.
+//
+// Transient faults (an adapter output with Retryable set: HTTP 5xx,
+// timeouts, refused connections) are retried after Config.RetryBackoff,
+// doubling per attempt up to Config.MaxRetryBackoff, until the task has made
+// Config.MaxTaskAttempts attempts (a task's "maxAttempts" param overrides
+// it). Every attempt is recorded with its status and error.
+//
+// Chain: the JobRunner is a head-tracker subscriber. OnNewHead records the
+// latest head and hands it to Hooks.ResumeConfirmingTasks on the runner's
+// own goroutine (heads are coalesced: a slow pass sees the newest head
+// next). Disconnect marks the chain lost: while it is, a run whose next task
+// is ethtx pauses in pending_connection instead of sending, and Connect
+// hands the pending_connection runs to Hooks.ResumeConnectingTasks. Before
+// the first Disconnect the chain counts as connected, so a node without a
+// head tracker still runs web jobs.
+//
+// Lifecycle: New, then Start (returns at once; recovery of unfinished runs
+// runs on a goroutine) and Close (stops the workers, cancelling the
+// context of tasks in flight; a task cut off this way records nothing and
+// is performed again after the next start). The Application starts the
+// JobRunner after the store and before the services that create runs.
+package runner

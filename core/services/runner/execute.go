@@ -1,0 +1,328 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/pythia-oracle/pythia/core/adapters"
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+// execute runs one queued run as far as it goes: to a pause, an error, a
+// cancellation or its end.
+func (r *JobRunner) execute(ctx context.Context, runID string) {
+	unlock, err := r.locks.lock(ctx, runID)
+	if err != nil {
+		return
+	}
+	defer unlock()
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	r.mu.Lock()
+	r.inflight[runID] = cancel
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		delete(r.inflight, runID)
+		r.mu.Unlock()
+	}()
+
+	lggr := r.lggr.With("run_id", runID)
+	run, err := r.deps.Store.FindJobRun(runCtx, runID)
+	if err != nil {
+		if runCtx.Err() == nil {
+			lggr.Error("loading run", "err", err)
+		}
+		return
+	}
+	if !r.resumable(run) {
+		return
+	}
+	lggr = lggr.With("job_id", run.JobSpecID)
+	job, err := r.deps.Store.FindJobSpec(runCtx, run.JobSpecID)
+	if err != nil {
+		if runCtx.Err() == nil {
+			lggr.Error("loading the run's job", "err", err)
+			r.WakeAt(runID, r.cfg.Now().Add(r.cfg.RetryBackoff))
+		}
+		return
+	}
+	err = r.executeRun(runCtx, run, job)
+	switch {
+	case err == nil:
+	case errors.Is(err, store.ErrRunFinished):
+		lggr.Info("run finished elsewhere (cancelled) while a task ran")
+	case runCtx.Err() != nil:
+		// Stopping or cancelled: the run stays as last saved.
+	default:
+		lggr.Error("executing run; will try again", "err", err)
+		r.WakeAt(runID, r.cfg.Now().Add(r.cfg.RetryBackoff))
+	}
+}
+
+// resumable reports whether a worker may go on with the run now.
+func (r *JobRunner) resumable(run *models.JobRun) bool {
+	switch {
+	case run.Status.Runnable():
+		return true
+	case run.Status == models.RunStatusPendingSleep:
+		tr := run.NextTaskRun()
+		return tr == nil || tr.WakeAt == nil || !tr.WakeAt.After(r.cfg.Now())
+	}
+	return false
+}
+
+// executeRun performs the run's unfinished tasks in order, saving after
+// each.
+func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *models.JobSpec) error {
+	lggr := r.lggr.With("run_id", run.ID, "job_id", run.JobSpecID)
+	if run.Status != models.RunStatusInProgress {
+		run.Status = models.RunStatusInProgress
+		if err := r.deps.Store.SaveJobRun(ctx, run); err != nil {
+			return err
+		}
+	}
+	for {
+		tr := run.NextTaskRun()
+		if tr == nil {
+			return r.complete(ctx, run)
+		}
+		if r.observe(run, tr) {
+			return r.pause(ctx, run, tr, models.RunStatusPendingIncomingConfirmations, nil)
+		}
+		if tr.Type == adapters.TypeEthTx && !r.Connected() {
+			return r.pause(ctx, run, tr, models.RunStatusPendingConnection, nil)
+		}
+		if tr.Index < 0 || tr.Index >= len(job.Tasks) {
+			return r.fail(ctx, run, tr, models.NewRunOutputError(fmt.Errorf("job %s has no task %d", job.ID, tr.Index)), nil)
+		}
+		task := job.Tasks[tr.Index]
+		out, ok := r.perform(ctx, run, tr, task)
+		if !ok {
+			return ctx.Err()
+		}
+		tr.Attempts++
+		attempt := models.TaskRunAttempt{TaskRunID: tr.ID, Attempt: tr.Attempts, Status: out.Status}
+		if out.Status == models.RunStatusErrored {
+			msg := out.Error
+			attempt.Error = &msg
+		}
+		switch {
+		case out.Status == models.RunStatusErrored && out.Retryable && tr.Attempts < r.maxAttempts(task):
+			res := models.RunResultFrom(out)
+			tr.Status, tr.Result = models.RunStatusInProgress, mergeResult(tr.Result, res)
+			if err := r.deps.Store.SaveJobRun(ctx, run, attempt); err != nil {
+				return err
+			}
+			wait := r.backoff(tr.Attempts)
+			lggr.Warn("task failed with a transient fault; retrying", "task", tr.Index, "type", tr.Type,
+				"attempt", tr.Attempts, "retry_in", wait, "err", out.Error)
+			r.WakeAt(run.ID, r.cfg.Now().Add(wait))
+			return nil
+		case out.Status == models.RunStatusErrored:
+			if out.Retryable {
+				out.Error = fmt.Sprintf("%s (after %d attempts)", out.Error, tr.Attempts)
+			}
+			return r.fail(ctx, run, tr, out, &attempt)
+		case out.Status.Pending():
+			return r.pause(ctx, run, tr, out.Status, &pauseData{out: out, attempt: attempt})
+		case out.Status == models.RunStatusCompleted:
+			tr.Status, tr.WakeAt = models.RunStatusCompleted, nil
+			tr.Result = mergeResult(tr.Result, models.RunResult{Data: out.Data, Status: models.RunStatusCompleted})
+			if err := r.deps.Store.SaveJobRun(ctx, run, attempt); err != nil {
+				return err
+			}
+			lggr.Debug("task completed", "task", tr.Index, "type", tr.Type)
+		default:
+			bad := models.NewRunOutputError(fmt.Errorf("adapter %s returned status %q", tr.Type, out.Status))
+			attempt.Status = models.RunStatusErrored
+			attempt.Error = &bad.Error
+			return r.fail(ctx, run, tr, bad, &attempt)
+		}
+	}
+}
+
+// perform calls the task's adapter. ok is false when ctx ended meanwhile:
+// the output is then discarded.
+func (r *JobRunner) perform(ctx context.Context, run *models.JobRun, tr *models.TaskRun, task models.TaskSpec) (models.RunOutput, bool) {
+	var requestParams models.JSON
+	if run.RunRequest != nil {
+		requestParams = run.RunRequest.RequestParams
+	}
+	params, err := models.MergeJSON(requestParams, task.Params)
+	if err != nil {
+		// The request's parameters are not an object: the task's own.
+		params = task.Params
+	}
+	adapter, err := r.deps.Adapters.ForTask(ctx, tr.Type)
+	if err != nil {
+		if ctx.Err() != nil {
+			return models.RunOutput{}, false
+		}
+		return models.NewRunOutputError(err), true
+	}
+	input := models.RunInput{
+		JobRunID:  run.ID,
+		TaskRunID: tr.ID,
+		JobSpecID: run.JobSpecID,
+		Data:      taskInput(run, tr),
+		Status:    tr.Status,
+		Request:   run.RunRequest,
+	}
+	out := adapter.Perform(ctx, input, params)
+	if ctx.Err() != nil {
+		return models.RunOutput{}, false
+	}
+	return out, true
+}
+
+// taskInput is a task's input data: what it paused with when resumed,
+// else the previous task's output, else the run's input.
+func taskInput(run *models.JobRun, tr *models.TaskRun) models.JSON {
+	if tr.Status.Pending() && tr.Result != nil && !tr.Result.Data.IsNull() {
+		return tr.Result.Data
+	}
+	for i := len(run.TaskRuns) - 1; i >= 0; i-- {
+		prev := &run.TaskRuns[i]
+		if prev.Index < tr.Index && prev.Status == models.RunStatusCompleted && prev.Result != nil {
+			return prev.Result.Data
+		}
+	}
+	if run.RunRequest != nil && !run.RunRequest.RequestParams.IsNull() {
+		return run.RunRequest.RequestParams
+	}
+	return models.JSON(`{}`)
+}
+
+// observe brings the run's observed height and the task's confirmations
+// up to the latest head and reports whether the task must still wait for
+// incoming confirmations. Only runs started by a log (CreationHeight set)
+// wait.
+func (r *JobRunner) observe(run *models.JobRun, tr *models.TaskRun) bool {
+	if run.CreationHeight == nil || tr.MinRequiredIncomingConfirmations == 0 {
+		return false
+	}
+	if h := r.latest.Load(); h != nil {
+		if run.ObservedHeight == nil || run.ObservedHeight.ToInt().Int64() < h.Number {
+			run.ObservedHeight = models.NewBig(new(big.Int).SetInt64(h.Number))
+		}
+	}
+	tr.Confirmations = Confirmations(run)
+	return tr.Confirmations < tr.MinRequiredIncomingConfirmations
+}
+
+// Confirmations counts the blocks of a log-started run's log: 1 when the
+// observed head is the log's block, 0 before the log's block is seen.
+func Confirmations(run *models.JobRun) uint32 {
+	if run.CreationHeight == nil || run.ObservedHeight == nil {
+		return 0
+	}
+	c, o := run.CreationHeight.ToInt().Int64(), run.ObservedHeight.ToInt().Int64()
+	if o < c {
+		return 0
+	}
+	n := o - c + 1
+	if n > math.MaxUint32 {
+		return math.MaxUint32
+	}
+	return uint32(n)
+}
+
+type pauseData struct {
+	out     models.RunOutput
+	attempt models.TaskRunAttempt
+}
+
+// pause saves the run paused in status. With p (an adapter's pending
+// output) the task keeps the data it paused with and, for a sleep, its
+// wake time, which is then timed.
+func (r *JobRunner) pause(ctx context.Context, run *models.JobRun, tr *models.TaskRun, status models.RunStatus, p *pauseData) error {
+	tr.Status, run.Status = status, status
+	var attempts []models.TaskRunAttempt
+	if p != nil {
+		tr.Result = mergeResult(tr.Result, models.RunResult{Data: p.out.Data, Status: status})
+		tr.WakeAt = p.out.WakeAt
+		attempts = append(attempts, p.attempt)
+	}
+	if status == models.RunStatusPendingSleep && tr.WakeAt == nil {
+		now := r.cfg.Now()
+		tr.WakeAt = &now
+	}
+	if err := r.deps.Store.SaveJobRun(ctx, run, attempts...); err != nil {
+		return err
+	}
+	r.lggr.Info("run paused", "run_id", run.ID, "job_id", run.JobSpecID, "status", status, "task", tr.Index, "type", tr.Type)
+	if status == models.RunStatusPendingSleep {
+		r.WakeAt(run.ID, *tr.WakeAt)
+	}
+	return nil
+}
+
+// fail errors the task and its run with out's error.
+func (r *JobRunner) fail(ctx context.Context, run *models.JobRun, tr *models.TaskRun, out models.RunOutput, attempt *models.TaskRunAttempt) error {
+	now := r.cfg.Now().UTC()
+	tr.Status = models.RunStatusErrored
+	tr.Result = mergeResult(tr.Result, models.RunResultFrom(out))
+	msg := fmt.Sprintf("task %d (%s): %s", tr.Index, tr.Type, out.Error)
+	run.Status, run.FinishedAt = models.RunStatusErrored, &now
+	run.Result = mergeResult(run.Result, models.RunResult{Data: taskInput(run, tr), Status: models.RunStatusErrored, ErrorMessage: &msg})
+	var attempts []models.TaskRunAttempt
+	if attempt != nil {
+		attempts = append(attempts, *attempt)
+	}
+	if err := r.deps.Store.SaveJobRun(ctx, run, attempts...); err != nil {
+		return err
+	}
+	r.lggr.Warn("run errored", "run_id", run.ID, "job_id", run.JobSpecID, "task", tr.Index, "type", tr.Type, "err", out.Error)
+	return nil
+}
+
+// complete finishes the run with the last task's output.
+func (r *JobRunner) complete(ctx context.Context, run *models.JobRun) error {
+	now := r.cfg.Now().UTC()
+	data := models.JSON(`{}`)
+	if n := len(run.TaskRuns); n > 0 && run.TaskRuns[n-1].Result != nil {
+		data = run.TaskRuns[n-1].Result.Data
+	}
+	run.Status, run.FinishedAt = models.RunStatusCompleted, &now
+	run.Result = mergeResult(run.Result, models.RunResult{Data: data, Status: models.RunStatusCompleted})
+	if err := r.deps.Store.SaveJobRun(ctx, run); err != nil {
+		return err
+	}
+	r.lggr.Info("run completed", "run_id", run.ID, "job_id", run.JobSpecID)
+	return nil
+}
+
+// mergeResult returns next as the result to save, keeping the saved row
+// of prev (its ID) so results are updated in place.
+func mergeResult(prev *models.RunResult, next models.RunResult) *models.RunResult {
+	if prev != nil {
+		next.ID, next.CreatedAt = prev.ID, prev.CreatedAt
+	}
+	return &next
+}
+
+// maxAttempts is the task's "maxAttempts" param, else the configured one.
+func (r *JobRunner) maxAttempts(task models.TaskSpec) int {
+	raw := models.JSONKey(task.Params, "maxAttempts")
+	if n, err := strconv.Atoi(models.JSONText(raw)); err == nil && n > 0 {
+		return n
+	}
+	return r.cfg.MaxTaskAttempts
+}
+
+// backoff is the wait after the given failed attempt: RetryBackoff
+// doubled per attempt after the first, capped at MaxRetryBackoff.
+func (r *JobRunner) backoff(attempt int) time.Duration {
+	d := r.cfg.RetryBackoff
+	for i := 1; i < attempt && d < r.cfg.MaxRetryBackoff; i++ {
+		d *= 2
+	}
+	return min(d, r.cfg.MaxRetryBackoff)
+}
