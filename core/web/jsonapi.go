@@ -74,13 +74,17 @@ func abortValidation(c *gin.Context, err error) {
 		abortError(c, http.StatusUnprocessableEntity, "%s", err)
 		return
 	}
+	c.AbortWithStatusJSON(http.StatusUnprocessableEntity, validationDocument(ve))
+}
+
+// validationDocument has one 422 error per problem, each pointing at its
+// field.
+func validationDocument(ve *models.ValidationError) ErrorDocument {
 	doc := ErrorDocument{}
 	for _, f := range ve.Errors {
-		e := APIError{Status: "422", Detail: f.Error()}
-		e.Source = &ErrorSource{Pointer: PathToPointer(f.Path)}
-		doc.Errors = append(doc.Errors, e)
+		doc.Errors = append(doc.Errors, APIError{Status: "422", Detail: f.Error(), Source: &ErrorSource{Pointer: PathToPointer(f.Path)}})
 	}
-	c.AbortWithStatusJSON(http.StatusUnprocessableEntity, doc)
+	return doc
 }
 
 var indexPattern = regexp.MustCompile(`\[(\d+)\]`)
