@@ -23,7 +23,7 @@ type listDoc struct {
 		Attributes json.RawMessage `json:"attributes"`
 	} `json:"data"`
 	Meta  struct{ Count int64 } `json:"meta"`
-	Links web.Links            `json:"links"`
+	Links web.Links             `json:"links"`
 }
 
 func TestSpecsBadInput(t *testing.T) {
@@ -79,7 +79,11 @@ func TestSpecsLifecycle(t *testing.T) {
 	var created, archived []string
 	f := setup(t, func(d *web.Deps) {
 		d.JobCreated = func(_ context.Context, js *models.JobSpec) { mu.Lock(); created = append(created, js.ID); mu.Unlock() }
-		d.JobArchived = func(_ context.Context, js *models.JobSpec) { mu.Lock(); archived = append(archived, js.ID); mu.Unlock() }
+		d.JobArchived = func(_ context.Context, js *models.JobSpec) {
+			mu.Lock()
+			archived = append(archived, js.ID)
+			mu.Unlock()
+		}
 	})
 	cookie := f.signIn(t)
 	var ids []string
@@ -234,7 +238,9 @@ func TestExternalInitiator(t *testing.T) {
 	w := f.authed(t, cookie, req{method: "POST", path: "/v2/external_initiators", body: `{"name":"feeds","url":"` + ei.srv.URL + `/jobs"}`})
 	require.Equal(t, http.StatusCreated, w.Code, w.Body.String())
 	var created struct {
-		Data struct{ Attributes web.ExternalInitiatorAttributes } `json:"data"`
+		Data struct {
+			Attributes web.ExternalInitiatorAttributes
+		} `json:"data"`
 	}
 	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &created))
 	creds := created.Data.Attributes
