@@ -14,7 +14,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/pythia-oracle/pythia/core/chain"
 	"github.com/pythia-oracle/pythia/core/keystore"
 	"github.com/pythia-oracle/pythia/core/logging"
 	"github.com/pythia-oracle/pythia/core/services"
@@ -143,30 +142,23 @@ func (n *node) run(ctx context.Context) error {
 	checks = append(checks, storeHealth{st})
 
 	ethURL := cfg.EthURL
-	devChain, err := n.startDevChain(ctx, ks)
+	dc, err := n.startDevChain(ctx, ks)
 	if err != nil {
 		return err
 	}
-	if devChain != nil {
-		defer devChain.Close()
-		ethURL = devChain.URL()
+	if dc != nil {
+		// Closed last, after every service that talks to it.
+		defer dc.Close()
+		ethURL = dc.URL()
 	}
 	if ethURL == "" {
-		if !n.opts.dev {
-			return errors.New("ETH_URL is not set: point it at an Ethereum node's WebSocket endpoint (ws:// or wss://), or run `pythia node start --dev` for a local dev chain")
-		}
-		lggr.Warn("no chain: ETH_URL is not set and this build has no dev chain; starting without one")
-	} else {
-		client, err := chain.New(chain.Config{URL: ethURL, ChainID: cfg.EthChainID}, lggr)
-		if err != nil {
-			return fmt.Errorf("configuring the chain client: %w", err)
-		}
-		if err := client.Dial(ctx); err != nil {
-			return fmt.Errorf("connecting to the chain: %w", err)
-		}
-		svcs = append(svcs, client)
-		svcs = append(svcs, n.chainServices(client, st)...)
+		return errors.New("ETH_URL is not set: point it at an Ethereum node's WebSocket endpoint (ws:// or wss://), or run `pythia node start --dev` for a local dev chain")
 	}
+	cs, err := n.newChainServices(ctx, ethURL, st)
+	if err != nil {
+		return err
+	}
+	svcs = append(svcs, cs.client, cs.heads)
 
 	app := services.NewApplication(lggr, svcs...)
 	for _, hc := range checks {

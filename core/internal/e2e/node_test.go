@@ -188,14 +188,21 @@ func TestDevNodeStartsHealthyAndStopsOnSIGINT(t *testing.T) {
 	p := startNode(t, root, append(baseEnv(root, port), dbEnv...), "--dev")
 	took, body := p.waitHealthy(t, 60*time.Second)
 	t.Logf("healthy after %v: %s", took, body)
-	if !strings.Contains(body, `"database"`) {
-		t.Errorf("/health does not report the database: %s", body)
+	for _, svc := range []string{`{"name":"database","healthy":true}`, `{"name":"ChainClient","healthy":true}`, `{"name":"HeadTracker","healthy":true}`} {
+		if !strings.Contains(body, svc) {
+			t.Errorf("/health does not report %s: %s", svc, body)
+		}
 	}
 	if code := p.stop(t, syscall.SIGINT); code != 0 {
 		t.Fatalf("exit code after SIGINT = %d, want 0", code)
 	}
-	if !strings.Contains(p.stdout.String(), "password:") {
-		t.Errorf("the dev API credentials were not printed on stdout:\n%s", p.stdout)
+	for _, want := range []string{"password:", "LINK token:       0x", "Oracle:           0x", "Example consumer: 0x"} {
+		if !strings.Contains(p.stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, p.stdout)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "devchain.json")); err != nil {
+		t.Errorf("devchain.json not written: %v", err)
 	}
 	for _, f := range []string{"dev-keystore-password", "dev-api-credentials"} {
 		fi, err := os.Stat(filepath.Join(root, f))
