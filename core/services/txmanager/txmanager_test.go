@@ -3,8 +3,10 @@ package txmanager_test
 import (
 	"context"
 	"crypto/ecdsa"
+	"fmt"
 	"log/slog"
 	"math/big"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -324,11 +326,10 @@ func TestBump(t *testing.T) {
 	first := e.waitTx(tx.ID, "broadcast", broadcast).LatestAttempt()
 
 	e.commit(m) // one block: below the threshold of 2
-	got := e.waitTx(tx.ID, "seen", func(tx *models.Tx) bool { return true })
-	assert.Equal(t, models.TxStateUnconfirmed, got.State)
+	require.Equal(t, uint64(0), e.chainNonce(), "the miner left the first attempt out")
 
 	e.commit(m) // second block: bump
-	got = e.waitTx(tx.ID, "bumped", func(tx *models.Tx) bool { return len(tx.Attempts) == 2 && broadcast(tx) })
+	got := e.waitTx(tx.ID, "bumped", func(tx *models.Tx) bool { return len(tx.Attempts) == 2 && broadcast(tx) })
 	assert.Equal(t, models.TxStateUnconfirmed, got.State, "the first attempt was not mined")
 	second := got.LatestAttempt()
 	assert.Equal(t, first.Nonce, second.Nonce)
@@ -627,4 +628,49 @@ func TestTaskRunSender(t *testing.T) {
 	e.waitTx(tx.ID, "broadcast", broadcast)
 	e.commit(m)
 	assert.Equal(t, models.TxStateConfirmed, e.waitFinal().State)
+}
+
+// TestConcurrentCreateTx: callers racing on one key get consecutive
+// nonces (none skipped, none twice), and racing callers of one task run
+// get one transaction.
+func TestConcurrentCreateTx(t *testing.T) {
+	e := setup(t, setupOpts{})
+	m := e.newManager()
+	const runs, sameRun = 8, 4
+	var wg sync.WaitGroup
+	txs := make(chan *models.Tx, runs+sameRun)
+	for i := range runs + sameRun {
+		taskRun := fmt.Sprintf("run-%d", i)
+		if i >= runs {
+			taskRun = "shared"
+		}
+		wg.Go(func() {
+			tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: taskRun, To: sink, GasLimit: 21_000})
+			assert.NoError(t, err)
+			txs <- tx
+		})
+	}
+	wg.Wait()
+	close(txs)
+	ids := map[int64]uint64{}
+	var shared []int64
+	for tx := range txs {
+		require.NotNil(t, tx)
+		ids[tx.ID] = tx.Nonce
+		if *tx.TaskRunID == "shared" {
+			shared = append(shared, tx.ID)
+		}
+	}
+	require.Len(t, ids, runs+1)
+	for _, id := range shared {
+		assert.Equal(t, shared[0], id, "one tx for the shared task run")
+	}
+	var nonces []int
+	for _, n := range ids {
+		nonces = append(nonces, int(n))
+	}
+	sort.Ints(nonces)
+	for i, n := range nonces {
+		assert.Equal(t, i, n, "nonces %v", nonces)
+	}
 }

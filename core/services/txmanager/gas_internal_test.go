@@ -1,0 +1,70 @@
+package txmanager
+
+import (
+	"errors"
+	"math/big"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestBumpedFees(t *testing.T) {
+	gw := func(n float64) *big.Int {
+		v, _ := new(big.Float).Mul(big.NewFloat(n), big.NewFloat(1e9)).Int(nil)
+		return v
+	}
+	tests := []struct {
+		name    string
+		in      fees
+		bumpWei *big.Int
+		pct     uint64
+		ceiling *big.Int
+		want    fees
+		ok      bool
+	}{
+		{"legacy by wei", fees{GasPrice: gw(20)}, gw(5), 20, gw(1500), fees{GasPrice: gw(25)}, true},
+		{"legacy by percent", fees{GasPrice: gw(100)}, gw(5), 20, gw(1500), fees{GasPrice: gw(120)}, true},
+		{"legacy at least 10%", fees{GasPrice: gw(100)}, big.NewInt(0), 1, gw(1500), fees{GasPrice: gw(110)}, true},
+		{"10% rounds up", fees{GasPrice: big.NewInt(15)}, big.NewInt(0), 1, gw(1), fees{GasPrice: big.NewInt(17)}, true},
+		{"legacy capped but still 10%", fees{GasPrice: gw(100)}, gw(5), 50, gw(115), fees{GasPrice: gw(115)}, true},
+		{"legacy at ceiling", fees{GasPrice: gw(100)}, gw(5), 20, gw(105), fees{GasPrice: gw(105)}, false},
+		{"dynamic both caps", fees{FeeCap: gw(20), TipCap: gw(1)}, gw(1), 20, gw(500), fees{FeeCap: gw(24), TipCap: gw(2)}, true},
+		{"dynamic tip at least 10%", fees{FeeCap: gw(100), TipCap: gw(10)}, big.NewInt(0), 5, gw(500), fees{FeeCap: gw(110), TipCap: gw(11)}, true},
+		{"dynamic tip capped by fee cap", fees{FeeCap: gw(20), TipCap: gw(20)}, gw(1), 20, gw(22), fees{FeeCap: gw(22), TipCap: gw(22)}, true},
+		{"dynamic at ceiling", fees{FeeCap: gw(20), TipCap: gw(1)}, gw(1), 20, gw(21), fees{FeeCap: gw(21), TipCap: gw(2)}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := bumpedFees(tt.in, tt.bumpWei, tt.pct, tt.ceiling)
+			assert.Equal(t, tt.ok, ok, "bumpedFees(%s) ok", tt.in)
+			assert.Equal(t, tt.want.String(), got.String(), "bumpedFees(%s)", tt.in)
+		})
+	}
+}
+
+func TestClassifySendError(t *testing.T) {
+	tests := []struct {
+		msg  string
+		want sendOutcome
+	}{
+		{"", sendOK},
+		{"already known", sendAlreadyKnown},
+		{"transaction already imported", sendAlreadyKnown},
+		{"nonce too low: next nonce 3, tx nonce 2", sendNonceTooLow},
+		{"insufficient funds for gas * price + value: balance 0, tx cost 420000000000000", sendInsufficientFunds},
+		{"replacement transaction underpriced", sendUnderpriced},
+		{"transaction underpriced: tip needed 2, tip permitted 1", sendUnderpriced},
+		{"max fee per gas less than block base fee", sendUnderpriced},
+		{"connection refused", sendFailed},
+		{"intrinsic gas too low", sendFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.msg, func(t *testing.T) {
+			var err error
+			if tt.msg != "" {
+				err = errors.New(tt.msg)
+			}
+			assert.Equal(t, tt.want, classifySendError(err), "classifySendError(%q)", tt.msg)
+		})
+	}
+}
