@@ -71,6 +71,7 @@ Example:
 		ExitErrHandler:  func(*cli.Context, error) {}, // Run prints and maps exit codes
 		Commands: []*cli.Command{
 			nodeCommand(),
+			devCommand(),
 		},
 	}
 }

@@ -4,6 +4,9 @@
 #   ANVIL_URL=ws://127.0.0.1:PORT
 #   ANVIL_PID=PID
 #   ANVIL_LOG=FILE
+# and, unless NO_DEPLOY=1, deploys Pythia's contracts with anvil's account 0
+# (authorizing NODE_ADDRESS on the Oracle when set) and prints
+#   LINK_CONTRACT_ADDRESS=... ORACLE_CONTRACT_ADDRESS=... CONSUMER_CONTRACT_ADDRESS=...
 # Every argument is passed to anvil (e.g. --block-time 1; with none anvil
 # automines). Stop it with: kill "$ANVIL_PID".
 # Usage: eval "$(tools/anvil/start.sh --block-time 1)"
@@ -54,3 +57,14 @@ fi
 echo "ANVIL_URL=ws://127.0.0.1:$port"
 echo "ANVIL_PID=$pid"
 echo "ANVIL_LOG=$log"
+
+if [ "${NO_DEPLOY:-0}" != 1 ]; then
+	repo="$(cd "$here/../.." && pwd)"
+	deploy_args=(--url "ws://127.0.0.1:$port")
+	if [ -n "${NODE_ADDRESS:-}" ]; then deploy_args+=(--node "$NODE_ADDRESS"); fi
+	if ! (cd "$repo" && go run ./core dev deploy "${deploy_args[@]}"); then
+		echo "deploying the contracts failed; anvil's log: $log" >&2
+		kill "$pid" 2>/dev/null || true
+		exit 1
+	fi
+fi
