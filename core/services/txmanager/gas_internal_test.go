@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -65,6 +66,30 @@ func TestClassifySendError(t *testing.T) {
 				err = errors.New(tt.msg)
 			}
 			assert.Equal(t, tt.want, classifySendError(err), "classifySendError(%q)", tt.msg)
+		})
+	}
+}
+
+func TestInitialFees(t *testing.T) {
+	gw := func(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e9)) }
+	tests := []struct {
+		name    string
+		cfg     Config
+		baseFee *big.Int
+		want    fees
+	}{
+		{"legacy", Config{GasPriceDefault: gw(20), MaxGasPrice: gw(1500)}, nil, fees{GasPrice: gw(20)}},
+		{"legacy capped", Config{GasPriceDefault: gw(20), MaxGasPrice: gw(10)}, nil, fees{GasPrice: gw(10)}},
+		{"dynamic floor is the default price", Config{GasPriceDefault: gw(20), MaxGasPrice: gw(1500), TipCapDefault: gw(1)}, gw(1), fees{FeeCap: gw(20), TipCap: gw(1)}},
+		{"dynamic twice the base fee plus tip", Config{GasPriceDefault: gw(20), MaxGasPrice: gw(1500), TipCapDefault: gw(2)}, gw(30), fees{FeeCap: gw(62), TipCap: gw(2)}},
+		{"dynamic capped", Config{GasPriceDefault: gw(20), MaxGasPrice: gw(50), TipCapDefault: gw(60)}, gw(30), fees{FeeCap: gw(50), TipCap: gw(50)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &TxManager{cfg: tt.cfg.withDefaults()}
+			got, err := m.initialFees(t.Context(), &types.Header{BaseFee: tt.baseFee})
+			assert.NoError(t, err)
+			assert.Equal(t, tt.want.String(), got.String())
 		})
 	}
 }

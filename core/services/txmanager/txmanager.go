@@ -198,11 +198,9 @@ func (m *TxManager) OnNewHead(_ context.Context, head *models.Head) {
 	if head == nil {
 		return
 	}
+	h := *head // the latest head, even a lower one after a reorg
 	m.mu.Lock()
-	if m.head == nil || head.Number >= m.head.Number || head.Hash != m.head.Hash {
-		h := *head
-		m.head = &h
-	}
+	m.head = &h
 	m.mu.Unlock()
 	m.Trigger()
 }
@@ -248,6 +246,11 @@ func (m *TxManager) getChainID(ctx context.Context) (*big.Int, error) {
 // broadcast before the commit. For a TaskRunID that has a transaction
 // already, that transaction is returned and nothing is created.
 //
+// Inside the caller's transaction on PostgreSQL, a race with another
+// CreateTx for the same task run (on another key) can fail the insert
+// with store.ErrDuplicate, which aborts the caller's transaction: retry
+// the whole transaction, and this call returns the existing tx.
+//
 // CreateTx may call the chain (gas estimate when req.GasLimit is 0, the
 // latest header for prices, the chain ID once, a new key's nonce).
 func (m *TxManager) CreateTx(ctx context.Context, db *store.Store, req TxRequest) (*models.Tx, error) {
@@ -270,7 +273,14 @@ func (m *TxManager) CreateTx(ctx context.Context, db *store.Store, req TxRequest
 		return nil, fmt.Errorf("creating tx: %w: %s", ErrUnknownKey, req.From.Hex())
 	}
 	if db != nil {
-		return m.createTx(ctx, db, req)
+		var tx *models.Tx
+		// Joins the caller's transaction; makes one if db is not in one.
+		err := db.Transact(ctx, func(db *store.Store) error {
+			var err error
+			tx, err = m.createTx(ctx, db, req)
+			return err
+		})
+		return tx, err
 	}
 	var tx *models.Tx
 	err := m.db.Transact(ctx, func(db *store.Store) error {

@@ -674,3 +674,29 @@ func TestConcurrentCreateTx(t *testing.T) {
 		assert.Equal(t, i, n, "nonces %v", nonces)
 	}
 }
+
+// TestPausedKeyStillConfirms: while a key is paused for insufficient
+// funds, its mined transactions still reach their confirmations.
+func TestPausedKeyStillConfirms(t *testing.T) {
+	// Enough for one transaction's worst case (21,000 gas at a 20 gwei fee cap).
+	e := setup(t, setupOpts{fund: big.NewInt(21_000 * 20e9), cfg: func(c *txmanager.Config) { c.MinConfirmations = 3 }})
+	m := e.manager()
+	first, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	e.waitTx(first.ID, "broadcast", broadcast)
+	e.commit(m)
+	e.waitTx(first.ID, "mined", inState(models.TxStateMined))
+
+	second, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return m.Healthy() != nil }, 20*time.Second, 10*time.Millisecond)
+	e.commit(m)
+	e.commit(m)
+	final := e.waitFinal()
+	assert.Equal(t, first.ID, final.ID)
+	assert.Equal(t, models.TxStateConfirmed, final.State)
+	require.Error(t, m.Healthy(), "still paused")
+	got, err := e.db.TxByID(e.ctx, second.ID)
+	require.NoError(t, err)
+	assert.Equal(t, models.TxStateUnconfirmed, got.State)
+}

@@ -137,6 +137,15 @@ func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []m
 			return fmt.Errorf("reading balance of paused key %s: %w", from.Hex(), err)
 		}
 		if bal.Cmp(p.Need) < 0 {
+			// Still short: follow what is mined, send nothing.
+			for i := range txs {
+				if txs[i].State != models.TxStateMined {
+					continue
+				}
+				if err := m.checkMined(ctx, &txs[i]); err != nil {
+					return fmt.Errorf("tx %d from %s nonce %d: %w", txs[i].ID, from.Hex(), txs[i].Nonce, err)
+				}
+			}
 			return nil
 		}
 		m.mu.Lock()
