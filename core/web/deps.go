@@ -102,34 +102,29 @@ type Setting struct {
 	FromEnv bool   `json:"fromEnv"`
 }
 
-// RunStarter starts runs (the run lifecycle in core/services).
+// RunStarter starts runs (services.RunManager). Errors wrapping
+// store.ErrNotFound, services.ErrJobArchived, services.ErrJobNotActive
+// and services.ErrNoInitiator become 404, 410, 409 and 403.
 type RunStarter interface {
-	// ExecuteJobFromWeb starts a run of a job with a web initiator.
-	ExecuteJobFromWeb(ctx context.Context, job *models.JobSpec, input models.JSON) (*models.JobRun, error)
-	// ExecuteJobFromExternal starts a run of a job by its external
-	// initiator initr.
-	ExecuteJobFromExternal(ctx context.Context, job *models.JobSpec, initr models.Initiator, input models.JSON) (*models.JobRun, error)
+	// ExecuteJobFromWeb starts a run of the job's web initiator.
+	ExecuteJobFromWeb(ctx context.Context, jobID string, input models.JSON) (*models.JobRun, error)
+	// ExecuteJobFromExternal starts a run of the job's external
+	// initiator named initiatorName.
+	ExecuteJobFromExternal(ctx context.Context, jobID, initiatorName string, input models.JSON) (*models.JobRun, error)
 }
 
 // RunResumer resumes a run paused in pending_bridge with the bridge's
-// answer.
+// answer: its data, or the error that fails the task
+// (services.RunManager). Errors wrapping services.ErrBridgeUnauthorized
+// and services.ErrRunNotPending become 401 and 409.
 type RunResumer interface {
-	ResumeBridgeRun(ctx context.Context, runID string, answer BridgeAnswer) error
+	ResumeBridgeRun(ctx context.Context, runID, incomingToken string, data models.JSON, errMsg string) error
 }
 
 // RunCanceller cancels a run that has not finished; an error wrapping
 // store.ErrNotFound or store.ErrRunFinished otherwise.
 type RunCanceller interface {
 	CancelRun(ctx context.Context, runID string) error
-}
-
-// BridgeAnswer is what an external adapter sends on PATCH /v2/runs/:id,
-// in the classic protocol: the data to merge into the run's input, an
-// error, or pending to keep waiting.
-type BridgeAnswer struct {
-	Data    models.JSON `json:"data"`
-	Error   string      `json:"-"`
-	Pending bool        `json:"pending"`
 }
 
 // KeyManager is the node's key store.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/pythia-oracle/pythia/core/adapters"
 	"github.com/pythia-oracle/pythia/core/internal/testdb"
 	"github.com/pythia-oracle/pythia/core/keystore"
 	"github.com/pythia-oracle/pythia/core/logging"
@@ -26,42 +27,9 @@ const (
 	testPassword = "correct horse battery"
 )
 
-// storeRuns starts runs the way the run manager records them: a run with
-// one unstarted task run per task, saved in the store.
-// TODO(#7): replace with services' run manager once it lands.
-type storeRuns struct{ st *store.Store }
-
-func (s storeRuns) start(ctx context.Context, job *models.JobSpec, initr models.Initiator, input models.JSON) (*models.JobRun, error) {
-	run := &models.JobRun{ID: models.NewRunID(), JobSpecID: job.ID, InitiatorID: initr.ID, InitiatorType: initr.Type,
-		Status: models.RunStatusUnstarted, RunRequest: &models.RunRequest{RequestParams: input}}
-	for i, task := range job.Tasks {
-		run.TaskRuns = append(run.TaskRuns, models.TaskRun{ID: models.NewRunID(), TaskSpecID: task.ID, Index: i, Type: task.Type, Status: models.RunStatusUnstarted})
-	}
-	if err := s.st.CreateJobRun(ctx, run); err != nil {
-		return nil, err
-	}
-	return s.st.FindJobRun(ctx, run.ID)
-}
-
-func (s storeRuns) ExecuteJobFromWeb(ctx context.Context, job *models.JobSpec, input models.JSON) (*models.JobRun, error) {
-	for _, in := range job.Initiators {
-		if in.Type == models.InitiatorWeb {
-			return s.start(ctx, job, in, input)
-		}
-	}
-	return nil, &models.ValidationError{Errors: []models.FieldError{{Message: "no web initiator"}}}
-}
-
-func (s storeRuns) ExecuteJobFromExternal(ctx context.Context, job *models.JobSpec, initr models.Initiator, input models.JSON) (*models.JobRun, error) {
-	return s.start(ctx, job, initr, input)
-}
-
-func (s storeRuns) CancelRun(ctx context.Context, runID string) error {
-	return s.st.CancelJobRun(ctx, runID, time.Now())
-}
-
 // fixture is the router over a real store, with one operator.
 type fixture struct {
+	rm   *services.RunManager
 	st   *store.Store
 	ks   *keystore.KeyStore
 	deps web.Deps
@@ -79,9 +47,11 @@ func setup(t *testing.T, opts ...func(*web.Deps)) *fixture {
 	require.NoError(t, ks.Unlock(ctx, "keystore password"))
 	_, err = ks.CreateKey(ctx)
 	require.NoError(t, err)
-	runs := storeRuns{st}
+	reg := adapters.NewRegistry(adapters.Deps{Bridges: st, Logger: logging.Discard()})
+	rm, err := services.NewRunManager(services.RunConfig{}, services.RunDeps{Store: st, Adapters: reg, Logger: logging.Discard()})
+	require.NoError(t, err)
 	deps := web.Deps{
-		Store: st, Runs: runs, Canceller: runs, Keys: ks,
+		Store: st, Runs: rm, Resumer: rm, Canceller: rm, Keys: ks, Adapters: reg,
 		Settings: func() []web.Setting { return []web.Setting{{Name: "CHAINLINK_PORT", Value: "6688"}} },
 		Health:   okHealth{},
 		Logger:   logging.Discard(),
@@ -92,7 +62,14 @@ func setup(t *testing.T, opts ...func(*web.Deps)) *fixture {
 	}
 	h, err := web.NewRouter(deps)
 	require.NoError(t, err)
-	return &fixture{st: st, ks: ks, deps: deps, h: h}
+	return &fixture{rm: rm, st: st, ks: ks, deps: deps, h: h}
+}
+
+// startRunner runs the JobRunner until the test ends, so runs execute.
+func (f *fixture) startRunner(t *testing.T) {
+	t.Helper()
+	require.NoError(t, f.rm.Runner().Start(context.Background()))
+	t.Cleanup(func() { _ = f.rm.Runner().Close() })
 }
 
 // req is one request to the router.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/pythia-oracle/pythia/core/adapters"
 )
 
 // NewRouter returns the node's routes: /health, the operators' REST API
@@ -23,6 +25,9 @@ func NewRouter(deps Deps) (http.Handler, error) {
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if deps.Adapters == nil {
+		deps.Adapters = adapters.NewRegistry(adapters.Deps{})
 	}
 	if deps.HTTPClient == nil {
 		deps.HTTPClient = &http.Client{Timeout: 10 * time.Second}

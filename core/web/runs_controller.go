@@ -11,14 +11,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pythia-oracle/pythia/core/adapters"
+	"github.com/pythia-oracle/pythia/core/services"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
-
-// ErrRunNotPendingBridge is what a RunManager returns (wrapped) when a
-// run is not waiting for a bridge; the API answers 409, as for
-// store.ErrRunFinished.
-var ErrRunNotPendingBridge = errors.New("run is not waiting for a bridge")
 
 type runsController struct {
 	d     *Deps
@@ -60,18 +56,17 @@ func (rc *runsController) create(c *gin.Context) {
 	var run *models.JobRun
 	var err error
 	if ei != nil {
-		initr, ok := externalInitiatorOf(js, ei.Name)
-		if !ok {
+		if _, ok := externalInitiatorOf(js, ei.Name); !ok {
 			abortError(c, http.StatusForbidden, "job %s has no external initiator named %q", js.ID, ei.Name)
 			return
 		}
-		run, err = rc.d.Runs.ExecuteJobFromExternal(ctx, js, initr, models.JSON(input))
+		run, err = rc.d.Runs.ExecuteJobFromExternal(ctx, js.ID, ei.Name, models.JSON(input))
 	} else {
 		if !hasInitiator(js, models.InitiatorWeb) {
 			abortError(c, http.StatusForbidden, "job %s has no web initiator: only its own initiators start it", js.ID)
 			return
 		}
-		run, err = rc.d.Runs.ExecuteJobFromWeb(ctx, js, models.JSON(input))
+		run, err = rc.d.Runs.ExecuteJobFromWeb(ctx, js.ID, models.JSON(input))
 	}
 	if err != nil {
 		rc.abortRunError(c, "starting a run of job "+js.ID, err)
@@ -206,23 +201,13 @@ func (rc *runsController) resume(c *gin.Context) {
 		abortStoreError(c, rc.d, "run "+c.Param("id"), err)
 		return
 	}
-	// The token must belong to the bridge the run waits for; checked
-	// before anything about the run's state is told.
-	tr := run.NextTaskRun()
-	var bt *models.BridgeType
-	if tr != nil {
-		bt, err = rc.d.Store.FindBridgeType(ctx, tr.Type)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			abortStoreError(c, rc.d, "bridge", err)
-			return
-		}
-	}
-	if bt == nil || !bt.IncomingTokenMatches(strings.TrimSpace(token)) {
-		abortError(c, http.StatusUnauthorized, "the token is not the incoming token of the bridge this run waits for")
+	// The token must belong to a bridge of the run, checked before
+	// anything about the run's state is told.
+	if ok, err := rc.bridgeTokenMatches(ctx, run, strings.TrimSpace(token)); err != nil {
+		abortStoreError(c, rc.d, "bridge", err)
 		return
-	}
-	if rc.d.Resumer == nil {
-		abortError(c, http.StatusServiceUnavailable, "bridge runs cannot be resumed on this node yet")
+	} else if !ok {
+		abortError(c, http.StatusUnauthorized, "the token is not the incoming token of the bridge this run waits for")
 		return
 	}
 	if run.Status != models.RunStatusPendingBridge {
@@ -233,11 +218,45 @@ func (rc *runsController) resume(c *gin.Context) {
 	if !readJSON(c, &ans) {
 		return
 	}
-	if err := rc.d.Resumer.ResumeBridgeRun(ctx, run.ID, BridgeAnswer{Data: ans.Data, Error: ans.errorText(), Pending: ans.Pending}); err != nil {
-		rc.abortRunError(c, "resuming run "+run.ID, err)
-		return
+	// "pending": the adapter is still working; it will PATCH again.
+	if !ans.Pending {
+		err := rc.d.Resumer.ResumeBridgeRun(ctx, run.ID, strings.TrimSpace(token), ans.Data, ans.errorText())
+		if errors.Is(err, services.ErrBridgeUnauthorized) {
+			abortError(c, http.StatusUnauthorized, "the token is not the incoming token of the bridge this run waits for")
+			return
+		}
+		if err != nil {
+			rc.abortRunError(c, "resuming run "+run.ID, err)
+			return
+		}
 	}
 	rc.renderRun(c, run.ID)
+}
+
+// bridgeTokenMatches reports whether token is the incoming token of a
+// bridge one of the run's tasks calls.
+func (rc *runsController) bridgeTokenMatches(ctx context.Context, run *models.JobRun, token string) (bool, error) {
+	seen := map[string]bool{}
+	for _, tr := range run.TaskRuns {
+		if seen[tr.Type] {
+			continue
+		}
+		seen[tr.Type] = true
+		if _, builtin := rc.d.Adapters.Lookup(tr.Type); builtin {
+			continue
+		}
+		bt, err := rc.d.Store.FindBridgeType(ctx, tr.Type)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if bt.IncomingTokenMatches(token) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // cancel stops a run that has not finished.
@@ -269,7 +288,11 @@ func (rc *runsController) abortRunError(c *gin.Context, what string, err error) 
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		abortError(c, http.StatusNotFound, "%s: not found", what)
-	case errors.Is(err, store.ErrRunFinished), errors.Is(err, ErrRunNotPendingBridge):
+	case errors.Is(err, services.ErrJobArchived):
+		abortError(c, http.StatusGone, "%s: %s", what, err)
+	case errors.Is(err, services.ErrNoInitiator):
+		abortError(c, http.StatusForbidden, "%s: %s", what, err)
+	case errors.Is(err, store.ErrRunFinished), errors.Is(err, services.ErrRunNotPending), errors.Is(err, services.ErrJobNotActive):
 		abortError(c, http.StatusConflict, "%s: %s", what, err)
 	case errors.As(err, &ve):
 		abortValidation(c, ve)
