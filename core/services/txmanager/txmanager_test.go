@@ -15,17 +15,20 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/pythia-oracle/pythia/core/adapters"
+	"github.com/pythia-oracle/pythia/core/chain"
 	"github.com/pythia-oracle/pythia/core/internal/gethwrappers/oracle"
 	"github.com/pythia-oracle/pythia/core/internal/gethwrappers/stack"
 	"github.com/pythia-oracle/pythia/core/internal/simchain"
 	"github.com/pythia-oracle/pythia/core/internal/testdb"
 	"github.com/pythia-oracle/pythia/core/keystore"
+	"github.com/pythia-oracle/pythia/core/services/headtracker"
 	"github.com/pythia-oracle/pythia/core/services/txmanager"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
@@ -41,7 +44,14 @@ func TestMain(m *testing.M) {
 	)
 }
 
-var _ adapters.TxSender = txmanager.TaskRunSender{}
+var (
+	_ adapters.TxSender         = txmanager.TaskRunSender{}
+	_ headtracker.HeadTrackable = (*txmanager.TxManager)(nil)
+	_ txmanager.Client          = (*chain.Client)(nil)
+	_ txmanager.Client          = (*ethclient.Client)(nil)
+	_ txmanager.Client          = simulated.Client(nil)
+	_ txmanager.Keys            = (*keystore.KeyStore)(nil)
+)
 
 // logCounter counts log records by message, so a test can check that
 // something is logged once.
