@@ -69,10 +69,10 @@ Example:
 		ErrWriter:       stderr,
 		HideHelpCommand: false,
 		ExitErrHandler:  func(*cli.Context, error) {}, // Run prints and maps exit codes
-		Commands: []*cli.Command{
+		Commands: append([]*cli.Command{
 			nodeCommand(),
 			devCommand(),
-		},
+		}, clientCommands()...),
 	}
 }
 

@@ -224,7 +224,7 @@ func readInput(c *cli.Context, name string) ([]byte, error) {
 // needArgs checks the number of positional arguments.
 func needArgs(c *cli.Context, n int, usage string) error {
 	if c.NArg() != n {
-		return cli.Exit(fmt.Sprintf("usage: pythia %s %s", c.Command.FullName(), usage), 1)
+		return cli.Exit(fmt.Sprintf("usage: %s %s", c.Command.HelpName, usage), 1)
 	}
 	return nil
 }

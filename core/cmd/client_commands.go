@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/pythia-oracle/pythia/core/web"
 )
@@ -78,7 +79,7 @@ func login(c *cli.Context, a *apiClient) error {
 		if password, err = readPasswordFile(c.String("password-file")); err != nil {
 			return cli.Exit(err.Error(), 1)
 		}
-	case stdinIsTerminal():
+	case term.IsTerminal(int(os.Stdin.Fd())): // not stdinIsTerminal: /dev/null is a character device too
 		p := prompter{in: os.Stdin, out: a.out}
 		if email = c.String("email"); email == "" {
 			if email, err = p.line("Email: "); err != nil {
@@ -324,11 +325,22 @@ func runsCommand() *cli.Command {
 				Flags:       []cli.Flag{jsonFlag, &cli.StringFlag{Name: "data", Usage: "the run's input, a `JSON` document"}},
 				Description: "Examples:\n   pythia runs create 0123456789abcdef0123456789abcdef\n   pythia runs create 0123456789abcdef0123456789abcdef --data '{\"price\":\"1\"}'",
 				Action: clientAction(func(c *cli.Context, a *apiClient) error {
-					if err := needArgs(c, 1, "JOB"); err != nil {
-						return err
+					// The data may follow the job, as a flag or alone, as
+					// in the classic CLI.
+					rest := c.Args().Tail()
+					d := c.String("data")
+					switch {
+					case c.NArg() == 2 && d == "":
+						d = rest[0]
+					case c.NArg() == 3 && rest[0] == "--data" && d == "":
+						d = rest[1]
+					case c.NArg() == 2 && strings.HasPrefix(rest[0], "--data=") && d == "":
+						d = strings.TrimPrefix(rest[0], "--data=")
+					case c.NArg() != 1:
+						return cli.Exit("usage: pythia runs create JOB [--data JSON]", 1)
 					}
 					var body []byte
-					if d := c.String("data"); d != "" {
+					if d != "" {
 						if !json.Valid([]byte(d)) {
 							return cli.Exit("--data is not valid JSON; quote it for the shell, e.g. --data '{\"price\":\"1\"}'", 1)
 						}
@@ -388,7 +400,7 @@ func bridgesCommand() *cli.Command {
 		Name:  "bridges",
 		Usage: "list, show, create and destroy bridges (external adapters)",
 		Description: `Examples:
-   pythia bridges create prices http://localhost:8080/ --confirmations 1
+   pythia bridges create --confirmations 1 prices http://localhost:8080/
    pythia bridges list
    pythia bridges destroy prices`,
 		Subcommands: []*cli.Command{
@@ -430,12 +442,12 @@ func bridgesCommand() *cli.Command {
 				}),
 			},
 			{
-				Name: "create", Usage: "create a bridge; its tokens are shown once", ArgsUsage: "NAME URL",
+				Name: "create", Usage: "create a bridge; its tokens are shown once", ArgsUsage: "[--confirmations N] [--minimum-payment JUELS] NAME URL",
 				Flags: []cli.Flag{jsonFlag,
 					&cli.UintFlag{Name: "confirmations", Usage: "`N` incoming confirmations its tasks wait for"},
 					&cli.StringFlag{Name: "minimum-payment", Usage: "least `JUELS` of LINK a request must pay to use it"},
 				},
-				Description: "Example:\n   pythia bridges create prices http://localhost:8080/ --confirmations 1",
+				Description: "Example:\n   pythia bridges create --confirmations 1 prices http://localhost:8080/",
 				Action: clientAction(func(c *cli.Context, a *apiClient) error {
 					if err := needArgs(c, 2, "NAME URL"); err != nil {
 						return err

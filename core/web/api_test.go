@@ -308,6 +308,10 @@ func TestKeysConfigPing(t *testing.T) {
 	require.Equal(t, http.StatusCreated, w.Code, w.Body.String())
 	require.Len(t, f.ks.Addresses(), keys+1)
 
+	w = f.authed(t, cookie, req{method: "GET", path: "/v2/transactions"})
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.EqualValues(t, 0, decode[listDoc](t, w).Meta.Count)
+
 	w = f.authed(t, cookie, req{method: "GET", path: "/v2/config"})
 	require.Equal(t, http.StatusOK, w.Code)
 	require.Contains(t, w.Body.String(), `"CHAINLINK_PORT"`)

@@ -64,7 +64,7 @@ type transactionsController struct {
 
 func (tc *transactionsController) head(c *gin.Context) *int64 {
 	h, err := tc.d.Store.LatestHead(c.Request.Context())
-	if err != nil {
+	if err != nil || h == nil {
 		return nil
 	}
 	n := h.Number

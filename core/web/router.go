@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -118,7 +119,7 @@ func newEngine(lggr *slog.Logger) *gin.Engine {
 	// so a client cannot choose its own rate-limit key.
 	_ = r.SetTrustedProxies(nil)
 	r.HandleMethodNotAllowed = true
-	r.Use(gin.CustomRecovery(func(c *gin.Context, rec any) {
+	r.Use(gin.CustomRecoveryWithWriter(io.Discard, func(c *gin.Context, rec any) {
 		lggr.Error("panic in handler", "path", c.FullPath(), "panic", rec)
 		c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorDocument{Errors: []APIError{{Status: "500", Detail: "internal error"}}})
 	}), requestLogger(lggr))
