@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 )
 
 // Version and Commit are set at build time with
@@ -80,8 +81,6 @@ func exitf(format string, args ...any) error {
 	return cli.Exit(fmt.Sprintf(format, args...), 1)
 }
 
-// stdoutIsTerminal is overridden in tests.
-var stdinIsTerminal = func() bool {
-	fi, err := os.Stdin.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
+// stdinIsTerminal reports whether a person can answer prompts. /dev/null is
+// a character device too, so the mode bits are not enough.
+func stdinIsTerminal() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
