@@ -11,15 +11,14 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/pythia-oracle/pythia/core/web"
 )
 
 // setting is one configuration variable as the node sees it: its effective
-// value (already redacted when secret) and where that value came from.
-type setting struct {
-	Name    string
-	Value   string
-	FromEnv bool
-}
+// value (already redacted when secret) and where that value came from. It
+// is the API's type, so GET /v2/config shows exactly what `node config` does.
+type setting = web.Setting
 
 // envReader reads typed variables and collects every bad value, so the
 // operator sees all of them at once instead of fixing one per start.

@@ -16,11 +16,8 @@ import (
 
 	"github.com/pythia-oracle/pythia/core/keystore"
 	"github.com/pythia-oracle/pythia/core/logging"
-	"github.com/pythia-oracle/pythia/core/services"
-	"github.com/pythia-oracle/pythia/core/services/lifecycle"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
-	"github.com/pythia-oracle/pythia/core/web"
 )
 
 func nodeCommand() *cli.Command {
@@ -137,10 +134,6 @@ func (n *node) run(ctx context.Context) error {
 		return err
 	}
 
-	var svcs []lifecycle.Service
-	var checks []lifecycle.HealthChecker
-	checks = append(checks, storeHealth{st})
-
 	ethURL := cfg.EthURL
 	dc, err := n.startDevChain(ctx, ks)
 	if err != nil {
@@ -158,16 +151,16 @@ func (n *node) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	svcs = append(svcs, cs.client, cs.heads)
-
-	app := services.NewApplication(lggr, svcs...)
-	for _, hc := range checks {
-		app.AddHealthCheck(hc)
+	ns, err := n.buildServices(ctx, st, ks, cs)
+	if err != nil {
+		return err
 	}
-	// The web server starts last so /health answers only once every
-	// service it reports on is running; it stops first.
-	app.Add(web.NewServer(web.Config{ListenAddr: fmt.Sprintf(":%d", cfg.Port)}, app, lggr))
+	app := ns.app
 	if err := app.Start(ctx); err != nil {
+		return err
+	}
+	if err := ns.startJobs(ctx, st); err != nil {
+		_ = app.Close()
 		return err
 	}
 	lggr.Info("node started", "port", cfg.Port, "keys", len(ks.Addresses()))
