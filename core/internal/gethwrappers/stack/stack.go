@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
@@ -115,6 +118,9 @@ func Deploy(ctx context.Context, backend Backend, deployer *bind.TransactOpts, n
 	}
 	cfg.mine()
 	for i, d := range deploys {
+		if _, err := cfg.waitSuccess(ctx, backend, hashes[i]); err != nil {
+			return nil, fmt.Errorf("waiting for %s deployment %s: %w", d.name, hashes[i], err)
+		}
 		if _, err := bind.WaitDeployed(ctx, backend, hashes[i]); err != nil {
 			return nil, fmt.Errorf("waiting for %s deployment %s: %w", d.name, hashes[i], err)
 		}
@@ -142,7 +148,7 @@ func Deploy(ctx context.Context, backend Backend, deployer *bind.TransactOpts, n
 	}
 	cfg.mine()
 	for _, h := range pending {
-		if _, err := waitSuccess(ctx, backend, h); err != nil {
+		if _, err := cfg.waitSuccess(ctx, backend, h); err != nil {
 			return nil, fmt.Errorf("setting up the stack: %w", err)
 		}
 	}
@@ -195,8 +201,9 @@ func RequestPrice(ctx context.Context, backend Backend, from *bind.TransactOpts,
 	if err != nil {
 		return nil, err
 	}
-	newConfig(opts).mine()
-	receipt, err := waitSuccess(ctx, backend, tx.Hash())
+	cfg := newConfig(opts)
+	cfg.mine()
+	receipt, err := cfg.waitSuccess(ctx, backend, tx.Hash())
 	if err != nil {
 		return nil, fmt.Errorf("requesting a price: %w", err)
 	}
@@ -251,8 +258,9 @@ func Fulfill(ctx context.Context, backend Backend, node *bind.TransactOpts, orac
 	if err != nil {
 		return nil, fmt.Errorf("fulfilling request %x: %w", req.RequestId, err)
 	}
-	newConfig(opts).mine()
-	receipt, err := waitSuccess(ctx, backend, tx.Hash())
+	cfg := newConfig(opts)
+	cfg.mine()
+	receipt, err := cfg.waitSuccess(ctx, backend, tx.Hash())
 	if err != nil {
 		return receipt, fmt.Errorf("fulfilling request %x: %w", req.RequestId, err)
 	}
@@ -327,8 +335,9 @@ func TransferLink(ctx context.Context, backend Backend, from *bind.TransactOpts,
 	if err != nil {
 		return fmt.Errorf("transferring %s LINK units to %s: %w", amount, to, err)
 	}
-	newConfig(opts).mine()
-	if _, err := waitSuccess(ctx, backend, tx.Hash()); err != nil {
+	cfg := newConfig(opts)
+	cfg.mine()
+	if _, err := cfg.waitSuccess(ctx, backend, tx.Hash()); err != nil {
 		return fmt.Errorf("transferring %s LINK units to %s: %w", amount, to, err)
 	}
 	return nil
@@ -338,13 +347,42 @@ func TransferLink(ctx context.Context, backend Backend, from *bind.TransactOpts,
 // when WithCommit is given) and returns its receipt; a reverted
 // transaction returns its receipt and an error wrapping ErrTxFailed.
 func WaitMined(ctx context.Context, backend Backend, hash common.Hash, opts ...Option) (*types.Receipt, error) {
-	newConfig(opts).mine()
-	return waitSuccess(ctx, backend, hash)
+	cfg := newConfig(opts)
+	cfg.mine()
+	return cfg.waitSuccess(ctx, backend, hash)
 }
 
 func (c *config) mine() {
 	if c.commit != nil {
 		c.commit()
+	}
+}
+
+// waitSuccess waits for hash to be mined and to succeed. With a commit hook
+// (the simulated chain, which mines only on Commit) it commits again while
+// the receipt is missing: a transaction sent just before a Commit may not
+// have reached the pool's pending set in time, and would otherwise never be
+// mined.
+func (c *config) waitSuccess(ctx context.Context, backend bind.DeployBackend, hash common.Hash) (*types.Receipt, error) {
+	if c.commit == nil {
+		return waitSuccess(ctx, backend, hash)
+	}
+	for {
+		receipt, err := backend.TransactionReceipt(ctx, hash)
+		switch {
+		case err == nil && receipt.Status != types.ReceiptStatusSuccessful:
+			return receipt, fmt.Errorf("tx %s: %w", hash, ErrTxFailed)
+		case err == nil:
+			return receipt, nil
+		case !errors.Is(err, ethereum.NotFound):
+			return nil, fmt.Errorf("waiting for tx %s: %w", hash, err)
+		}
+		c.commit()
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for tx %s: %w", hash, ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 }
 
