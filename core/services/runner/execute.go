@@ -17,9 +17,9 @@ import (
 // execute runs one queued run as far as it goes: to a pause, an error, a
 // cancellation or its end.
 func (r *JobRunner) execute(ctx context.Context, runID string) {
-	unlock, err := r.locks.lock(ctx, runID)
-	if err != nil {
-		return
+	unlock, ok := r.locks.tryLock(runID)
+	if !ok {
+		return // its holder queues it again on unlock
 	}
 	defer unlock()
 	runCtx, cancel := context.WithCancel(ctx)
@@ -66,16 +66,15 @@ func (r *JobRunner) execute(ctx context.Context, runID string) {
 	}
 }
 
-// resumable reports whether a worker may go on with the run now.
+// resumable reports whether a worker may go on with the run now: it is
+// runnable or asleep, and its next task's wake time (a sleep's end, or a
+// retry's backoff) has come.
 func (r *JobRunner) resumable(run *models.JobRun) bool {
-	switch {
-	case run.Status.Runnable():
-		return true
-	case run.Status == models.RunStatusPendingSleep:
-		tr := run.NextTaskRun()
-		return tr == nil || tr.WakeAt == nil || !tr.WakeAt.After(r.cfg.Now())
+	if !run.Status.Runnable() && run.Status != models.RunStatusPendingSleep {
+		return false
 	}
-	return false
+	tr := run.NextTaskRun()
+	return tr == nil || tr.WakeAt == nil || !tr.WakeAt.After(r.cfg.Now())
 }
 
 // executeRun performs the run's unfinished tasks in order, saving after
@@ -116,14 +115,15 @@ func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *mod
 		switch {
 		case out.Status == models.RunStatusErrored && out.Retryable && tr.Attempts < r.maxAttempts(task):
 			res := models.RunResultFrom(out)
-			tr.Status, tr.Result = models.RunStatusInProgress, mergeResult(tr.Result, res)
+			wait := r.backoff(tr.Attempts)
+			retryAt := r.cfg.Now().Add(wait)
+			tr.Status, tr.Result, tr.WakeAt = models.RunStatusInProgress, mergeResult(tr.Result, res), &retryAt
 			if err := r.deps.Store.SaveJobRun(ctx, run, attempt); err != nil {
 				return err
 			}
-			wait := r.backoff(tr.Attempts)
 			lggr.Warn("task failed with a transient fault; retrying", "task", tr.Index, "type", tr.Type,
 				"attempt", tr.Attempts, "retry_in", wait, "err", out.Error)
-			r.WakeAt(run.ID, r.cfg.Now().Add(wait))
+			r.WakeAt(run.ID, retryAt)
 			return nil
 		case out.Status == models.RunStatusErrored:
 			if out.Retryable {

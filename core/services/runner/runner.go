@@ -124,7 +124,6 @@ func New(cfg Config, deps Deps, lggr *slog.Logger) (*JobRunner, error) {
 	r := &JobRunner{
 		cfg:        cfg.withDefaults(),
 		deps:       deps,
-		locks:      newRunLocks(),
 		queued:     map[string]bool{},
 		signal:     make(chan struct{}, 1),
 		work:       make(chan string),
@@ -134,6 +133,7 @@ func New(cfg Config, deps Deps, lggr *slog.Logger) (*JobRunner, error) {
 		connSignal: make(chan struct{}, 1),
 	}
 	r.lggr = lggr.With("service", r.Name())
+	r.locks = newRunLocks(r.Enqueue)
 	return r, nil
 }
 
@@ -181,20 +181,18 @@ func (r *JobRunner) recover(ctx context.Context) {
 	resumed, sleeping := 0, 0
 	for i := range runs {
 		run := &runs[i]
-		switch {
-		case run.Status.Runnable():
+		if !run.Status.Runnable() && run.Status != models.RunStatusPendingSleep {
+			continue // waiting for its trigger
+		}
+		if tr := run.NextTaskRun(); tr != nil && tr.WakeAt != nil {
+			r.WakeAt(run.ID, *tr.WakeAt) // asleep, or backing off before a retry
+			sleeping++
+		} else {
 			r.Enqueue(run.ID)
 			resumed++
-		case run.Status == models.RunStatusPendingSleep:
-			if tr := run.NextTaskRun(); tr != nil && tr.WakeAt != nil {
-				r.WakeAt(run.ID, *tr.WakeAt)
-			} else {
-				r.Enqueue(run.ID)
-			}
-			sleeping++
 		}
 	}
-	r.lggr.Info("recovered unfinished runs", "unfinished", len(runs), "queued", resumed, "sleeping", sleeping)
+	r.lggr.Info("recovered unfinished runs", "unfinished", len(runs), "queued", resumed, "timed", sleeping)
 }
 
 // Enqueue queues a run for a worker. It never blocks; a run already queued
@@ -389,47 +387,90 @@ func (r *JobRunner) chainLoop(ctx context.Context) {
 	}
 }
 
-// runLocks is a set of per-run mutexes that honour ctx.
+// runLocks is a set of per-run mutexes that honour ctx. A worker that
+// finds its run locked does not wait: it leaves a note, and whoever holds
+// the lock queues the run again on unlock, so no wake-up is lost and no
+// worker sits idle behind another.
 type runLocks struct {
-	mu    sync.Mutex
-	locks map[string]*runLock
+	mu      sync.Mutex
+	locks   map[string]*runLock
+	onAgain func(id string)
 }
 
 type runLock struct {
-	ch   chan struct{}
-	refs int
+	ch    chan struct{}
+	refs  int
+	again bool
 }
 
-func newRunLocks() *runLocks { return &runLocks{locks: map[string]*runLock{}} }
+func newRunLocks(onAgain func(id string)) *runLocks {
+	return &runLocks{locks: map[string]*runLock{}, onAgain: onAgain}
+}
 
-func (l *runLocks) lock(ctx context.Context, id string) (func(), error) {
-	l.mu.Lock()
+// get returns id's lock with a reference taken; l.mu must be held.
+func (l *runLocks) get(id string) *runLock {
 	rl, ok := l.locks[id]
 	if !ok {
 		rl = &runLock{ch: make(chan struct{}, 1)}
 		l.locks[id] = rl
 	}
 	rl.refs++
-	l.mu.Unlock()
-	release := func() {
-		l.mu.Lock()
-		rl.refs--
-		if rl.refs == 0 {
-			delete(l.locks, id)
-		}
-		l.mu.Unlock()
+	return rl
+}
+
+// put drops a reference; l.mu must be held.
+func (l *runLocks) put(id string, rl *runLock) {
+	rl.refs--
+	if rl.refs == 0 {
+		delete(l.locks, id)
 	}
+}
+
+func (l *runLocks) unlocker(id string, rl *runLock) func() {
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			again := rl.again
+			rl.again = false
+			<-rl.ch
+			l.put(id, rl)
+			l.mu.Unlock()
+			if again && l.onAgain != nil {
+				l.onAgain(id)
+			}
+		})
+	}
+}
+
+// lock waits for id's lock or ctx.
+func (l *runLocks) lock(ctx context.Context, id string) (func(), error) {
+	l.mu.Lock()
+	rl := l.get(id)
+	l.mu.Unlock()
 	select {
 	case rl.ch <- struct{}{}:
-		var once sync.Once
-		return func() {
-			once.Do(func() {
-				<-rl.ch
-				release()
-			})
-		}, nil
+		return l.unlocker(id, rl), nil
 	case <-ctx.Done():
-		release()
+		l.mu.Lock()
+		l.put(id, rl)
+		l.mu.Unlock()
 		return nil, fmt.Errorf("locking run %s: %w", id, ctx.Err())
+	}
+}
+
+// tryLock takes id's lock if it is free; otherwise it notes that the run
+// must be queued again when the holder unlocks.
+func (l *runLocks) tryLock(id string) (func(), bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rl := l.get(id)
+	select {
+	case rl.ch <- struct{}{}:
+		return l.unlocker(id, rl), true
+	default:
+		rl.again = true
+		l.put(id, rl)
+		return nil, false
 	}
 }
