@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need, each step only when it is missing, so a
-# second run does nothing: Debian's PostgreSQL, the pinned solc (npm) for
-# the contract checks and the pinned anvil (npm) for end-to-end tests.
+# second run does nothing: Debian's PostgreSQL and Chromium (operator UI
+# browser tests), the pinned solc (npm) for the contract checks and the
+# pinned anvil (npm) for end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -21,6 +22,12 @@ PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 if [ ! -x "$PGBIN/initdb" ]; then
   echo "install: PostgreSQL (Debian package)"
   apt_install postgresql
+fi
+
+# Debian's chromium for the operator UI's browser tests (core/internal/uitest).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "install: Chromium (Debian package)"
+  apt_install chromium
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
