@@ -1,0 +1,218 @@
+package runner_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pythia-oracle/pythia/core/internal/simchain"
+	"github.com/pythia-oracle/pythia/core/internal/testdb"
+	"github.com/pythia-oracle/pythia/core/services"
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+// oracleRequest is a runlog request log at block number/hash paying
+// payment, from requester.
+func oracleRequest(number uint64, hash common.Hash, logIndex uint, payment int64, requester common.Address, params models.JSON) *models.RunRequest {
+	req := models.NewRunRequest(&models.OracleRequest{
+		Address:            common.HexToAddress("0x0000000000000000000000000000000000000a11"),
+		Requester:          requester,
+		RequestID:          common.HexToHash(fmt.Sprintf("0x%x", logIndex+1)),
+		Payment:            big.NewInt(payment),
+		CallbackAddr:       common.HexToAddress("0x00000000000000000000000000000000000000cb"),
+		CallbackFunctionID: [4]byte{1, 2, 3, 4},
+		CancelExpiration:   big.NewInt(1_000_000),
+		DataVersion:        big.NewInt(1),
+		BlockNumber:        number,
+		BlockHash:          hash,
+		TxHash:             common.HexToHash("0x7777"),
+		LogIndex:           logIndex,
+	}, params)
+	return &req
+}
+
+func TestLogRunWaitsForConfirmations(t *testing.T) {
+	ctx := context.Background()
+	sim := simchain.New(types.GenesisAlloc{})
+	t.Cleanup(func() { _ = sim.Close() })
+	for range 3 {
+		sim.Commit()
+	}
+	client := sim.Client()
+	block2, err := client.HeaderByNumber(ctx, big.NewInt(2))
+	require.NoError(t, err)
+
+	tests := []struct {
+		name      string
+		blockHash common.Hash
+		want      models.RunStatus
+	}{
+		{"canonical log runs once deep enough", block2.Hash(), models.RunStatusCompleted},
+		{"log whose block was reorged out is cancelled", common.HexToHash("0xdead"), models.RunStatusCancelled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := testdb.Open(t)
+			n := newNode(t, st, nodeOpts{chain: client, cfg: services.RunConfig{MinIncomingConfirmations: 3}})
+			job := createJob(t, st, `{"initiators":[{"type":"ethlog","params":{"address":"0x0000000000000000000000000000000000000a11"}}],
+				"tasks":[{"type":"noop"},{"type":"noop","confirmations":4}]}`)
+			n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 2})
+			index := uint(0)
+			number := uint64(2)
+			txHash := common.HexToHash("0x99")
+			req := &models.RunRequest{BlockNumber: &number, BlockHash: &tt.blockHash, TxHash: &txHash, LogIndex: &index}
+			run, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], req, models.JSON(`{"result":"1"}`))
+			require.NoError(t, err)
+			require.Equal(t, models.RunStatusPendingIncomingConfirmations, run.Status)
+
+			got, err := st.FindJobRun(ctx, run.ID)
+			require.NoError(t, err)
+			require.Equal(t, models.RunStatusPendingIncomingConfirmations, got.Status)
+			require.EqualValues(t, 3, got.TaskRuns[0].MinRequiredIncomingConfirmations)
+			require.EqualValues(t, 4, got.TaskRuns[1].MinRequiredIncomingConfirmations, "the task's own confirmations win when higher")
+			require.EqualValues(t, 1, got.TaskRuns[0].Confirmations)
+
+			n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 3})
+			require.Eventually(t, func() bool {
+				got, err = st.FindJobRun(ctx, run.ID)
+				require.NoError(t, err)
+				return got.TaskRuns[0].Confirmations == 2
+			}, waitFor, 5*time.Millisecond)
+			require.Equal(t, models.RunStatusPendingIncomingConfirmations, got.Status, "two confirmations of three")
+
+			n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 4})
+			if tt.want == models.RunStatusCancelled {
+				got = waitStatus(t, st, run.ID, models.RunStatusCancelled)
+				require.Equal(t, models.RunStatusCancelled, got.TaskRuns[0].Status, "no task ran")
+				return
+			}
+			require.Eventually(t, func() bool {
+				got, err = st.FindJobRun(ctx, run.ID)
+				require.NoError(t, err)
+				return got.TaskRuns[0].Status == models.RunStatusCompleted && got.Status == models.RunStatusPendingIncomingConfirmations
+			}, waitFor, 5*time.Millisecond, "first task ran at 3 confirmations, second waits for 4")
+			n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 5})
+			done := waitStatus(t, st, run.ID, models.RunStatusCompleted)
+			require.Equal(t, "1", resultOf(t, done))
+		})
+	}
+}
+
+func TestRunLogPaymentsAndRequesters(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	n := newNode(t, st, nodeOpts{cfg: services.RunConfig{MinimumContractPayment: big.NewInt(10)}})
+	newBridge(t, st, "feed", "http://127.0.0.1:1/")
+	min := "30"
+	bt, err := st.FindBridgeType(ctx, "feed")
+	require.NoError(t, err)
+	bt.MinimumContractPayment = &min
+	require.NoError(t, st.UpdateBridgeType(ctx, bt))
+
+	allowed := common.HexToAddress("0x00000000000000000000000000000000000000a1")
+	plain := createJob(t, st, `{"initiators":[{"type":"runlog"}],"tasks":[{"type":"sleep","params":{"until":"2999-01-01T00:00:00Z"}}]}`)
+	withMin := createJob(t, st, `{"initiators":[{"type":"runlog"}],"minPayment":"100","tasks":[{"type":"sleep","params":{"until":"2999-01-01T00:00:00Z"}}]}`)
+	withBridge := createJob(t, st, `{"initiators":[{"type":"runlog"}],"minPayment":"100","tasks":[{"type":"sleep","params":{"until":"2999-01-01T00:00:00Z"}},{"type":"feed"}]}`)
+	restricted := createJob(t, st, `{"initiators":[{"type":"runlog","params":{"requesters":["`+allowed.Hex()+`"]}}],"tasks":[{"type":"sleep","params":{"until":"2999-01-01T00:00:00Z"}}]}`)
+
+	other := common.HexToAddress("0x00000000000000000000000000000000000000b2")
+	tests := []struct {
+		name      string
+		job       *models.JobSpec
+		payment   int64
+		requester common.Address
+		started   bool
+	}{
+		{"below MINIMUM_CONTRACT_PAYMENT", plain, 9, other, false},
+		{"at MINIMUM_CONTRACT_PAYMENT", plain, 10, other, true},
+		{"below the job's minPayment", withMin, 99, other, false},
+		{"at the job's minPayment", withMin, 100, other, true},
+		{"below minPayment plus the bridge's", withBridge, 129, other, false},
+		{"at minPayment plus the bridge's", withBridge, 130, other, true},
+		{"requester not allowed", restricted, 1000, other, false},
+		{"requester allowed", restricted, 1000, allowed, true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := oracleRequest(7, common.HexToHash("0xb7"), uint(i), tt.payment, tt.requester, models.JSON(`{}`))
+			run, err := n.rm.ExecuteJobFromLog(ctx, tt.job, tt.job.Initiators[0], req, models.JSON(`{}`))
+			require.NoError(t, err)
+			runs, err := st.JobRunsForLog(ctx, common.HexToHash("0xb7"), common.HexToHash("0x7777"), uint(i))
+			require.NoError(t, err)
+			if !tt.started {
+				require.Nil(t, run, "ignored")
+				require.Empty(t, runs, "no run saved")
+				return
+			}
+			require.NotNil(t, run)
+			require.Len(t, runs, 1)
+			require.Equal(t, big.NewInt(tt.payment).String(), runs[0].Payment.String())
+		})
+	}
+}
+
+func TestRunLogInputMergesUnderTaskParams(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	n := newNode(t, st, nodeOpts{})
+	srv, _ := countingServer(t, func(_ int64, w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, `{"USD":"2.5"}`)
+	})
+	job := createJob(t, st, `{"initiators":[{"type":"runlog"}],"tasks":[{"type":"httpget"},{"type":"jsonparse"},{"type":"multiply","params":{"times":10}}]}`)
+	params := models.JSON(fmt.Sprintf(`{"get":%q,"path":"USD","times":2}`, srv.URL))
+	req := oracleRequest(3, common.HexToHash("0xb3"), 0, 0, common.Address{}, params)
+	run, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], req, params)
+	require.NoError(t, err)
+	done := waitStatus(t, st, run.ID, models.RunStatusCompleted)
+	require.Equal(t, "25", resultOf(t, done), "the task's times (10) wins over the request's (2)")
+	require.True(t, done.RunRequest.IsOracleRequest())
+
+	// The same log again is a duplicate, recognisable by the subscriber.
+	again, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], req, params)
+	require.Nil(t, again)
+	require.ErrorIs(t, err, services.ErrDuplicateLog)
+	require.ErrorIs(t, err, store.ErrDuplicate)
+	_, count, err := st.JobRuns(ctx, store.JobRunFilter{JobSpecID: job.ID}, 0, 10)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, count)
+}
+
+func TestCancelRunsForLog(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	n := newNode(t, st, nodeOpts{cfg: services.RunConfig{MinIncomingConfirmations: 5}, txSender: insertingTxSender{st}})
+	waiting := createJob(t, st, `{"initiators":[{"type":"runlog"}],"tasks":[{"type":"noop"}]}`)
+	sent := createJob(t, st, `{"initiators":[{"type":"runlog"}],"tasks":[{"type":"ethuint256"},{"type":"ethtx"}]}`)
+
+	block, tx := common.HexToHash("0xb9"), common.HexToHash("0x7777")
+	a, err := n.rm.ExecuteJobFromLog(ctx, waiting, waiting.Initiators[0], oracleRequest(9, block, 0, 0, common.Address{}, nil), nil)
+	require.NoError(t, err)
+	require.Equal(t, models.RunStatusPendingIncomingConfirmations, a.Status)
+
+	b, err := n.rm.ExecuteJobFromLog(ctx, sent, sent.Initiators[0], oracleRequest(9, block, 0, 0, common.Address{}, nil), models.JSON(`{"result":5}`))
+	require.NoError(t, err)
+	n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 20})
+	answeredRun := waitStatus(t, st, b.ID, models.RunStatusPendingOutgoingConfirmations)
+	require.Equal(t, models.RunStatusPendingOutgoingConfirmations, answeredRun.TaskRuns[1].Status)
+
+	// Before the removal the first run was woken too: give it a fresh log.
+	c, err := n.rm.ExecuteJobFromLog(ctx, waiting, waiting.Initiators[0], oracleRequest(19, block, 1, 0, common.Address{}, nil), nil)
+	require.NoError(t, err)
+	require.Equal(t, models.RunStatusPendingIncomingConfirmations, c.Status)
+
+	require.NoError(t, n.rm.CancelRunsForLog(ctx, block, tx, 1))
+	waitStatus(t, st, c.ID, models.RunStatusCancelled)
+	require.NoError(t, n.rm.CancelRunsForLog(ctx, block, tx, 0))
+	still, err := st.FindJobRun(ctx, b.ID)
+	require.NoError(t, err)
+	require.Equal(t, models.RunStatusPendingOutgoingConfirmations, still.Status, "an answered run is left to the TxManager")
+}
