@@ -4,7 +4,7 @@
 //
 // Routes, as in the classic node so its clients keep working:
 //
-//	GET    /health                          open: services' health (503 when one is down)
+//	GET    /health                          open: services' health and the latest head (503 when a service is down)
 //	GET    /v2/ping                         open
 //	POST   /sessions                        open, rate-limited per IP: sign in, sets the clsession cookie
 //	DELETE /sessions                        sign out

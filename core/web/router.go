@@ -42,7 +42,7 @@ func NewRouter(deps Deps) (http.Handler, error) {
 	r.Use(auth.cors, bodyLimit(d.Auth.MaxBodyBytes))
 
 	if d.Health != nil {
-		hc := &healthController{health: d.Health}
+		hc := &healthController{health: d.Health, heads: d.Store.LatestHead}
 		r.GET("/health", hc.show)
 	}
 	r.GET("/v2/ping", ping)
