@@ -43,6 +43,7 @@ Example:
 				},
 				Action: devDeploy,
 			},
+			devRequestCommand(),
 		},
 	}
 }

@@ -143,6 +143,9 @@ func (n *node) run(ctx context.Context) error {
 		// Closed last, after every service that talks to it.
 		defer dc.Close()
 		ethURL = dc.URL()
+		if err := n.resetDevChainState(ctx, st); err != nil {
+			return err
+		}
 	}
 	if ethURL == "" {
 		return errors.New("ETH_URL is not set: point it at an Ethereum node's WebSocket endpoint (ws:// or wss://), or run `pythia node start --dev` for a local dev chain")
@@ -162,6 +165,12 @@ func (n *node) run(ctx context.Context) error {
 	if err := ns.startJobs(ctx, st); err != nil {
 		_ = app.Close()
 		return err
+	}
+	if dc != nil {
+		if err := n.ensureDevJob(ctx, st, ns, dc); err != nil {
+			_ = app.Close()
+			return err
+		}
 	}
 	lggr.Info("node started", "port", cfg.Port, "keys", len(ks.Addresses()))
 	<-ctx.Done()
