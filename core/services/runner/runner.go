@@ -193,6 +193,9 @@ func (r *JobRunner) recover(ctx context.Context) {
 		}
 	}
 	r.lggr.Info("recovered unfinished runs", "unfinished", len(runs), "queued", resumed, "timed", sleeping)
+	// Answers confirmed while the node was down are found by a pass over
+	// the runs waiting on their transaction.
+	r.Poke()
 }
 
 // Enqueue queues a run for a worker. It never blocks; a run already queued
