@@ -50,6 +50,15 @@ func TestMain(m *testing.M) {
 const waitFor = 15 * time.Second
 const tick = 10 * time.Millisecond
 
+// ctx bounds a test's chain and store calls, so a stuck call fails the
+// test with its place instead of hanging until the test binary's timeout.
+func ctx(t *testing.T) context.Context {
+	t.Helper()
+	c, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // errDuplicate stands in for the executor's sentinel for a log that
@@ -76,10 +85,13 @@ type recorder struct {
 	cancels [][3]string
 	holds   map[common.Hash]chan struct{} // tx hash → released when closed
 	entered chan common.Hash
+	failing map[common.Hash]bool // tx hash → fail with a transient error
+	failed  int
 }
 
 func newRecorder() *recorder {
-	return &recorder{keys: make(map[string]bool), holds: make(map[common.Hash]chan struct{}), entered: make(chan common.Hash, 16)}
+	return &recorder{keys: make(map[string]bool), holds: make(map[common.Hash]chan struct{}),
+		entered: make(chan common.Hash, 16), failing: make(map[common.Hash]bool)}
 }
 
 func (r *recorder) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec, initr models.Initiator, req *models.RunRequest, input models.JSON) (*models.JobRun, error) {
@@ -96,6 +108,10 @@ func (r *recorder) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec, i
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.failing[*req.TxHash] {
+		r.failed++
+		return nil, errors.New("saving run: database is locked")
+	}
 	key := fmt.Sprintf("%s/%s/%s/%d", job.ID, req.BlockHash, req.TxHash, *req.LogIndex)
 	c := call{jobID: job.ID, initr: initr.Type, req: *req, input: input, dup: r.keys[key]}
 	r.calls = append(r.calls, c)
@@ -121,6 +137,18 @@ func (r *recorder) hold(txHash common.Hash) func() {
 	r.holds[txHash] = ch
 	r.mu.Unlock()
 	return func() { close(ch) }
+}
+
+func (r *recorder) setFailing(txHash common.Hash, fail bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failing[txHash] = fail
+}
+
+func (r *recorder) failures() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.failed
 }
 
 // runs returns the calls that started a run (not duplicates).
@@ -229,7 +257,7 @@ func setup(t *testing.T) *env {
 		cursors:  newMemCursors(),
 		exec:     newRecorder(),
 	}
-	e.addrs, err = stack.Deploy(t.Context(), e.backend, e.owner, nil, e.commit)
+	e.addrs, err = stack.Deploy(ctx(t), e.backend, e.owner, nil, e.commit)
 	require.NoError(t, err)
 
 	e.proxy = faultproxy.Start(t, fmt.Sprintf("127.0.0.1:%d", port))
@@ -240,8 +268,8 @@ func setup(t *testing.T) *env {
 		ReconnectMaxBackoff: 100 * time.Millisecond,
 	}, quietLogger())
 	require.NoError(t, err)
-	require.NoError(t, e.client.Dial(t.Context()))
-	require.NoError(t, e.client.Start(t.Context()))
+	require.NoError(t, e.client.Dial(ctx(t)))
+	require.NoError(t, e.client.Start(ctx(t)))
 	t.Cleanup(func() { _ = e.client.Close() })
 	return e
 }
@@ -249,7 +277,7 @@ func setup(t *testing.T) *env {
 // head returns the chain's latest block number.
 func (e *env) head(t *testing.T) uint64 {
 	t.Helper()
-	n, err := e.backend.BlockNumber(t.Context())
+	n, err := e.backend.BlockNumber(ctx(t))
 	require.NoError(t, err)
 	return n
 }
@@ -259,7 +287,7 @@ func (e *env) head(t *testing.T) uint64 {
 // late the live subscription comes up.
 func (e *env) markSynced(t *testing.T, addr common.Address) {
 	t.Helper()
-	require.NoError(t, e.cursors.SetLastProcessedBlock(t.Context(), addr, e.head(t)))
+	require.NoError(t, e.cursors.SetLastProcessedBlock(ctx(t), addr, e.head(t)))
 }
 
 func (e *env) newSubscriber(t *testing.T, cfg subscriber.Config) *subscriber.Subscriber {
@@ -278,7 +306,7 @@ func (e *env) newSubscriber(t *testing.T, cfg subscriber.Config) *subscriber.Sub
 func (e *env) start(t *testing.T, cfg subscriber.Config) *subscriber.Subscriber {
 	t.Helper()
 	s := e.newSubscriber(t, cfg)
-	require.NoError(t, s.Start(t.Context()))
+	require.NoError(t, s.Start(ctx(t)))
 	return s
 }
 
@@ -289,7 +317,7 @@ func (e *env) createJob(t *testing.T, typ string, params string) *models.JobSpec
 		Initiators: []models.Initiator{{Type: typ, Params: models.JSON(params)}},
 		Tasks:      []models.TaskSpec{{Type: "noop"}},
 	}
-	require.NoError(t, e.store.CreateJobSpec(t.Context(), job))
+	require.NoError(t, e.store.CreateJobSpec(ctx(t), job))
 	return job
 }
 
@@ -311,7 +339,7 @@ func (e *env) priceRequest(specID [32]byte) stack.PriceRequest {
 // request makes the consumer request a price for specID and mines it.
 func (e *env) request(t *testing.T, specID [32]byte) *oracle.OracleOracleRequest {
 	t.Helper()
-	ev, err := stack.RequestPrice(t.Context(), e.backend, e.owner, e.addrs.Consumer, e.priceRequest(specID), e.commit)
+	ev, err := stack.RequestPrice(ctx(t), e.backend, e.owner, e.addrs.Consumer, e.priceRequest(specID), e.commit)
 	require.NoError(t, err)
 	return ev
 }
@@ -319,7 +347,7 @@ func (e *env) request(t *testing.T, specID [32]byte) *oracle.OracleOracleRequest
 // send sends a price request without mining it.
 func (e *env) send(t *testing.T, specID [32]byte) common.Hash {
 	t.Helper()
-	tx, err := stack.SendPriceRequest(t.Context(), e.backend, e.owner, e.addrs.Consumer, e.priceRequest(specID))
+	tx, err := stack.SendPriceRequest(ctx(t), e.backend, e.owner, e.addrs.Consumer, e.priceRequest(specID))
 	require.NoError(t, err)
 	return tx.Hash()
 }
@@ -436,7 +464,7 @@ func TestBackfillAfterRestart(t *testing.T) {
 	// after it.
 	ra := e.request(t, spec)
 	rb := e.request(t, spec)
-	require.NoError(t, e.cursors.SetLastProcessedBlock(t.Context(), e.addrs.Oracle, ra.Raw.BlockNumber))
+	require.NoError(t, e.cursors.SetLastProcessedBlock(ctx(t), e.addrs.Oracle, ra.Raw.BlockNumber))
 	s2 := e.start(t, cfg)
 	e.exec.waitRuns(t, 2)
 	require.Eventually(t, func() bool {
@@ -524,7 +552,7 @@ func TestReorgCancelsRunsOfRemovedLogs(t *testing.T) {
 
 	ev := e.request(t, models.SpecIDForJob(job.ID))
 	e.exec.waitRuns(t, 1)
-	parent, err := e.backend.HeaderByNumber(t.Context(), new(big.Int).SetUint64(ev.Raw.BlockNumber-1))
+	parent, err := e.backend.HeaderByNumber(ctx(t), new(big.Int).SetUint64(ev.Raw.BlockNumber-1))
 	require.NoError(t, err)
 
 	require.NoError(t, e.sim.Fork(parent.Hash()))
@@ -559,8 +587,8 @@ func TestEthLogTopicsFilter(t *testing.T) {
 	require.Eventually(t, func() bool { return len(s.Addresses()) == 1 }, waitFor, tick)
 	assert.Equal(t, []common.Address{e.addrs.LinkToken}, s.Addresses(), "three jobs share one address")
 
-	require.NoError(t, stack.TransferLink(t.Context(), e.backend, e.owner, e.addrs.LinkToken, e.addrs.Consumer, big.NewInt(5), e.commit))
-	require.NoError(t, stack.TransferLink(t.Context(), e.backend, e.owner, e.addrs.LinkToken, e.stranger, big.NewInt(7), e.commit))
+	require.NoError(t, stack.TransferLink(ctx(t), e.backend, e.owner, e.addrs.LinkToken, e.addrs.Consumer, big.NewInt(5), e.commit))
+	require.NoError(t, stack.TransferLink(ctx(t), e.backend, e.owner, e.addrs.LinkToken, e.stranger, big.NewInt(7), e.commit))
 	runs := e.exec.waitRuns(t, 3)
 	require.Len(t, runs, 3)
 	count := map[string]int{}
@@ -591,7 +619,7 @@ func TestEthLogTopicsFilter(t *testing.T) {
 func TestJobsAddedAndRemovedAtRunTime(t *testing.T) {
 	e := setup(t)
 	archived := e.runlogJob(t, "")
-	require.NoError(t, e.store.ArchiveJobSpec(t.Context(), archived.ID, time.Now()))
+	require.NoError(t, e.store.ArchiveJobSpec(ctx(t), archived.ID, time.Now()))
 	web := e.createJob(t, models.InitiatorWeb, `{}`)
 	loaded := e.createJob(t, models.InitiatorEthLog, fmt.Sprintf(`{"address":%q}`, e.addrs.Consumer.Hex()))
 	e.markSynced(t, e.addrs.Oracle)
@@ -627,4 +655,32 @@ func TestJobsAddedAndRemovedAtRunTime(t *testing.T) {
 	}
 	require.NoError(t, s.Close())
 	assert.ErrorIs(t, s.AddJob(runlog), lifecycle.ErrClosed)
+}
+
+func TestExecutorFailuresAreRetriedAndPinTheCursor(t *testing.T) {
+	e := setup(t)
+	job := e.runlogJob(t, "")
+	spec := models.SpecIDForJob(job.ID)
+	e.markSynced(t, e.addrs.Oracle)
+	s := e.start(t, subscriber.Config{ExecuteAttempts: 2})
+
+	// r1's run cannot be saved for now; r2, a block later, can.
+	tx1 := e.send(t, spec)
+	e.exec.setFailing(tx1, true)
+	e.sim.Commit()
+	r2 := e.request(t, spec)
+	require.Eventually(t, func() bool { return len(e.exec.runsFor(r2.Raw.TxHash)) == 1 }, waitFor, tick,
+		"a failing log does not hold up the ones after it")
+	require.Eventually(t, func() bool { return e.exec.failures() >= 4 && s.Healthy() != nil }, waitFor, tick,
+		"the failing log is retried across resubscriptions and reported unhealthy")
+	c, _ := e.cursors.get(e.addrs.Oracle)
+	assert.Less(t, c, r2.Raw.BlockNumber-1, "the cursor stays below the failing log's block")
+
+	e.exec.setFailing(tx1, false)
+	require.Eventually(t, func() bool { return len(e.exec.runsFor(tx1)) == 1 }, waitFor, tick)
+	require.Eventually(t, func() bool {
+		c, _ := e.cursors.get(e.addrs.Oracle)
+		return c >= r2.Raw.BlockNumber && s.Healthy() == nil
+	}, waitFor, tick, "once handled, the cursor moves on and health recovers")
+	assert.Len(t, e.exec.runsFor(r2.Raw.TxHash), 1, "r2 is not run twice")
 }
