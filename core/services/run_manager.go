@@ -15,6 +15,8 @@ import (
 
 	"github.com/pythia-oracle/pythia/core/adapters"
 	"github.com/pythia-oracle/pythia/core/services/runner"
+	"github.com/pythia-oracle/pythia/core/services/scheduler"
+	"github.com/pythia-oracle/pythia/core/services/subscriber"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
@@ -666,4 +668,8 @@ func (rm *RunManager) QueueSleepingTask(ctx context.Context, runID string) error
 	return nil
 }
 
-var _ runner.Hooks = (*RunManager)(nil)
+var (
+	_ runner.Hooks           = (*RunManager)(nil)
+	_ subscriber.RunExecutor = (*RunManager)(nil)
+	_ scheduler.RunCreator   = (*RunManager)(nil)
+)

@@ -21,6 +21,7 @@ import (
 	"github.com/pythia-oracle/pythia/core/adapters"
 	"github.com/pythia-oracle/pythia/core/internal/testdb"
 	"github.com/pythia-oracle/pythia/core/services"
+	"github.com/pythia-oracle/pythia/core/services/headtracker"
 	"github.com/pythia-oracle/pythia/core/services/runner"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
@@ -35,6 +36,13 @@ func TestMain(m *testing.M) {
 }
 
 const waitFor = 10 * time.Second
+
+var (
+	_ headtracker.HeadTrackable = (*runner.JobRunner)(nil)
+	_ adapters.BridgeFinder     = (*store.Store)(nil)
+	_ runner.Store              = (*store.Store)(nil)
+	_ runner.Adapters           = (*adapters.Registry)(nil)
+)
 
 // node is one run manager with its runner started over a store; a test
 // may build a second over the same store to simulate a restart.

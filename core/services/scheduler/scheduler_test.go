@@ -22,6 +22,11 @@ func TestMain(m *testing.M) {
 
 const waitFor = 10 * time.Second
 
+var (
+	_ scheduler.JobStore   = (*store.Store)(nil)
+	_ scheduler.RunCreator = (*services.RunManager)(nil)
+)
+
 func setup(t *testing.T, st *store.Store) *services.RunManager {
 	t.Helper()
 	rm, err := services.NewRunManager(services.RunConfig{}, services.RunDeps{Store: st, Adapters: adapters.NewRegistry(adapters.Deps{})})
