@@ -16,6 +16,7 @@ import (
 
 	"github.com/pythia-oracle/pythia/core/chain"
 	"github.com/pythia-oracle/pythia/core/services/lifecycle"
+	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
 
@@ -29,8 +30,9 @@ type Config struct {
 	// the job.
 	DefaultOracle *common.Address
 	// IsDuplicate reports whether an executor error says the log was
-	// already acted on. Such a log counts as handled. By default any
-	// error whose message contains "duplicate" does.
+	// already acted on. Such a log counts as handled. By default errors
+	// wrapping store.ErrDuplicate (as services.ErrDuplicateLog does) and
+	// any error whose message contains "duplicate" do.
 	IsDuplicate func(error) bool
 	// BackfillBatch is how many blocks one FilterLogs call spans
 	// (default 1000).
@@ -84,7 +86,7 @@ func (c Config) withDefaults() Config {
 }
 
 func containsDuplicate(err error) bool {
-	return err != nil && strings.Contains(strings.ToLower(err.Error()), "duplicate")
+	return err != nil && (errors.Is(err, store.ErrDuplicate) || strings.Contains(strings.ToLower(err.Error()), "duplicate"))
 }
 
 // Client is what the subscriber needs of the chain client (*chain.Client).
@@ -147,6 +149,8 @@ var (
 	_ lifecycle.Service       = (*Subscriber)(nil)
 	_ lifecycle.HealthChecker = (*Subscriber)(nil)
 	_ Client                  = (*chain.Client)(nil)
+	_ JobStore                = (*store.Store)(nil)
+	_ CursorStore             = (*store.Store)(nil)
 )
 
 // New returns a subscriber; it watches nothing until Start.

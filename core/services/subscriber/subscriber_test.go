@@ -9,6 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"math/big"
+	"net/http"
+	"net/url"
 	"slices"
 	"sync"
 	"testing"
@@ -23,12 +25,14 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/pythia-oracle/pythia/core/adapters"
 	"github.com/pythia-oracle/pythia/core/chain"
 	"github.com/pythia-oracle/pythia/core/internal/faultproxy"
 	"github.com/pythia-oracle/pythia/core/internal/gethwrappers/oracle"
 	"github.com/pythia-oracle/pythia/core/internal/gethwrappers/stack"
 	"github.com/pythia-oracle/pythia/core/internal/simchain"
 	"github.com/pythia-oracle/pythia/core/internal/testdb"
+	"github.com/pythia-oracle/pythia/core/services"
 	"github.com/pythia-oracle/pythia/core/services/lifecycle"
 	"github.com/pythia-oracle/pythia/core/services/subscriber"
 	"github.com/pythia-oracle/pythia/core/store"
@@ -193,37 +197,9 @@ func (r *recorder) waitRuns(t *testing.T, n int) []call {
 	return r.runs()
 }
 
-// memCursors is an in-test CursorStore: the store's log_cursors table is
-// being written by the runs engineer at the same time.
-type memCursors struct {
-	mu sync.Mutex
-	m  map[common.Address]uint64
-}
-
-func newMemCursors() *memCursors { return &memCursors{m: make(map[common.Address]uint64)} }
-
-func (c *memCursors) LastProcessedBlock(_ context.Context, addr common.Address) (uint64, bool, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	b, ok := c.m[addr]
-	return b, ok, nil
-}
-
-func (c *memCursors) SetLastProcessedBlock(_ context.Context, addr common.Address, block uint64) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m[addr] = block
-	return nil
-}
-
-func (c *memCursors) get(addr common.Address) (uint64, bool) {
-	b, ok, _ := c.LastProcessedBlock(context.Background(), addr)
-	return b, ok
-}
-
 // env is a simulated chain served over WebSocket with the LINK, Oracle and
 // ExampleConsumer contracts, a chain client dialed through a cuttable
-// proxy, a real store for jobs, a cursor map and a recording executor.
+// proxy, a real store for jobs and log cursors, and a recording executor.
 type env struct {
 	sim      *simulated.Backend
 	backend  simulated.Client // direct, for sending transactions
@@ -234,7 +210,6 @@ type env struct {
 	addrs    *stack.Addresses
 	commit   stack.Option
 	store    *store.Store
-	cursors  *memCursors
 	exec     *recorder
 }
 
@@ -254,7 +229,6 @@ func setup(t *testing.T) *env {
 		stranger: common.HexToAddress("0x000000000000000000000000000000000000beef"),
 		commit:   stack.WithCommit(sim.Commit),
 		store:    testdb.Open(t),
-		cursors:  newMemCursors(),
 		exec:     newRecorder(),
 	}
 	e.addrs, err = stack.Deploy(ctx(t), e.backend, e.owner, nil, e.commit)
@@ -287,7 +261,15 @@ func (e *env) head(t *testing.T) uint64 {
 // late the live subscription comes up.
 func (e *env) markSynced(t *testing.T, addr common.Address) {
 	t.Helper()
-	require.NoError(t, e.cursors.SetLastProcessedBlock(ctx(t), addr, e.head(t)))
+	require.NoError(t, e.store.SetLastProcessedBlock(ctx(t), addr, e.head(t)))
+}
+
+// cursor returns addr's saved log cursor, 0 when none.
+func (e *env) cursor(t *testing.T, addr common.Address) uint64 {
+	t.Helper()
+	c, _, err := e.store.LastProcessedBlock(ctx(t), addr)
+	require.NoError(t, err)
+	return c
 }
 
 func (e *env) newSubscriber(t *testing.T, cfg subscriber.Config) *subscriber.Subscriber {
@@ -297,7 +279,7 @@ func (e *env) newSubscriber(t *testing.T, cfg subscriber.Config) *subscriber.Sub
 		cfg.MaxRetryBackoff = 200 * time.Millisecond
 	}
 	cfg.IsDuplicate = func(err error) bool { return errors.Is(err, errDuplicate) }
-	s, err := subscriber.New(cfg, e.client, e.store, e.cursors, e.exec, quietLogger())
+	s, err := subscriber.New(cfg, e.client, e.store, e.store, e.exec, quietLogger())
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s
@@ -464,11 +446,11 @@ func TestBackfillAfterRestart(t *testing.T) {
 	// after it.
 	ra := e.request(t, spec)
 	rb := e.request(t, spec)
-	require.NoError(t, e.cursors.SetLastProcessedBlock(ctx(t), e.addrs.Oracle, ra.Raw.BlockNumber))
+	require.NoError(t, e.store.SetLastProcessedBlock(ctx(t), e.addrs.Oracle, ra.Raw.BlockNumber))
 	s2 := e.start(t, cfg)
 	e.exec.waitRuns(t, 2)
 	require.Eventually(t, func() bool {
-		c, _ := e.cursors.get(e.addrs.Oracle)
+		c := e.cursor(t, e.addrs.Oracle)
 		return c >= rb.Raw.BlockNumber
 	}, waitFor, tick, "the cursor reaches the head after the backfill")
 	require.NoError(t, s2.Close())
@@ -484,7 +466,7 @@ func TestBackfillAfterRestart(t *testing.T) {
 	e.start(t, cfg)
 	e.exec.waitRuns(t, 3)
 	require.Eventually(t, func() bool {
-		c, _ := e.cursors.get(e.addrs.Oracle)
+		c := e.cursor(t, e.addrs.Oracle)
 		return c >= rd.Raw.BlockNumber
 	}, waitFor, tick)
 
@@ -560,7 +542,7 @@ func TestReorgCancelsRunsOfRemovedLogs(t *testing.T) {
 	e.sim.Commit() // the side chain is now longer: reorg
 	want := [3]string{ev.Raw.BlockHash.Hex(), ev.Raw.TxHash.Hex(), fmt.Sprint(ev.Raw.Index)}
 	require.Eventually(t, func() bool { return slices.Contains(e.exec.cancelled(), want) }, waitFor, tick)
-	c, _ := e.cursors.get(e.addrs.Oracle)
+	c := e.cursor(t, e.addrs.Oracle)
 	assert.Less(t, c, ev.Raw.BlockNumber, "the cursor moved below the removed log's block")
 
 	// The request's tx went back to the pool; mined again on the new chain,
@@ -673,14 +655,66 @@ func TestExecutorFailuresAreRetriedAndPinTheCursor(t *testing.T) {
 		"a failing log does not hold up the ones after it")
 	require.Eventually(t, func() bool { return e.exec.failures() >= 4 && s.Healthy() != nil }, waitFor, tick,
 		"the failing log is retried across resubscriptions and reported unhealthy")
-	c, _ := e.cursors.get(e.addrs.Oracle)
+	c := e.cursor(t, e.addrs.Oracle)
 	assert.Less(t, c, r2.Raw.BlockNumber-1, "the cursor stays below the failing log's block")
 
 	e.exec.setFailing(tx1, false)
 	require.Eventually(t, func() bool { return len(e.exec.runsFor(tx1)) == 1 }, waitFor, tick)
 	require.Eventually(t, func() bool {
-		c, _ := e.cursors.get(e.addrs.Oracle)
+		c := e.cursor(t, e.addrs.Oracle)
 		return c >= r2.Raw.BlockNumber && s.Healthy() == nil
 	}, waitFor, tick, "once handled, the cursor moves on and health recovers")
 	assert.Len(t, e.exec.runsFor(r2.Raw.TxHash), 1, "r2 is not run twice")
+}
+
+// TestWithTheRunManager wires the subscriber to the real run lifecycle and
+// the store's log cursors: a request saves one run, and the log handed
+// over again after a restart is recognised as a duplicate by default.
+func TestWithTheRunManager(t *testing.T) {
+	e := setup(t)
+	httpClient := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	t.Cleanup(httpClient.CloseIdleConnections)
+	reg := adapters.NewRegistry(adapters.Deps{
+		HTTPClient:        httpClient,
+		Bridges:           e.store,
+		BridgeResponseURL: &url.URL{Scheme: "http", Host: "node.example"},
+	})
+	rm, err := services.NewRunManager(services.RunConfig{}, services.RunDeps{Store: e.store, Adapters: reg, Chain: e.backend, Logger: quietLogger()})
+	require.NoError(t, err)
+	require.NoError(t, rm.Runner().Start(ctx(t)))
+	t.Cleanup(func() { _ = rm.Runner().Close() })
+
+	job := e.runlogJob(t, "")
+	spec := models.SpecIDForJob(job.ID)
+	e.markSynced(t, e.addrs.Oracle)
+	newSub := func() *subscriber.Subscriber {
+		s, err := subscriber.New(subscriber.Config{RetryBackoff: 20 * time.Millisecond}, e.client, e.store, e.store, rm, quietLogger())
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		require.NoError(t, s.Start(ctx(t)))
+		return s
+	}
+	runsFor := func(ev *oracle.OracleOracleRequest) []models.JobRun {
+		runs, err := e.store.JobRunsForLog(ctx(t), ev.Raw.BlockHash, ev.Raw.TxHash, ev.Raw.Index)
+		require.NoError(t, err)
+		return runs
+	}
+
+	s1 := newSub()
+	r1 := e.request(t, spec)
+	require.Eventually(t, func() bool { return len(runsFor(r1)) == 1 }, waitFor, tick)
+	run := runsFor(r1)[0]
+	assert.Equal(t, job.ID, run.JobSpecID)
+	require.NoError(t, s1.Close())
+
+	// The restarted subscriber backfills from the store's cursor, which
+	// may still include r1's block: the run manager's duplicate error
+	// counts as handled, and r2 after it gets its run.
+	require.NoError(t, e.store.SetLastProcessedBlock(ctx(t), e.addrs.Oracle, r1.Raw.BlockNumber-1))
+	s2 := newSub()
+	r2 := e.request(t, spec)
+	require.Eventually(t, func() bool { return len(runsFor(r2)) == 1 }, waitFor, tick)
+	require.Eventually(t, func() bool { return e.cursor(t, e.addrs.Oracle) >= r2.Raw.BlockNumber-1 }, waitFor, tick)
+	assert.Len(t, runsFor(r1), 1)
+	assert.NoError(t, s2.Healthy())
 }
