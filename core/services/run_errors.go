@@ -20,7 +20,7 @@ var (
 	ErrNoInitiator = errors.New("job has no such initiator")
 	// ErrDuplicateLog: the log already has its run for this job. It
 	// wraps store.ErrDuplicate.
-	ErrDuplicateLog = fmt.Errorf("log already acted on: %w", store.ErrDuplicate)
+	ErrDuplicateLog = fmt.Errorf("duplicate log, already acted on: %w", store.ErrDuplicate)
 	// ErrRunNotPending: the run is not paused the way the call expects
 	// (a bridge answer for a run that is not pending_bridge).
 	ErrRunNotPending = errors.New("run is not waiting for this")
