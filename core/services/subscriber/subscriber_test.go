@@ -326,12 +326,21 @@ func (e *env) request(t *testing.T, specID [32]byte) *oracle.OracleOracleRequest
 	return ev
 }
 
-// send sends a price request without mining it.
-func (e *env) send(t *testing.T, specID [32]byte) common.Hash {
+// send sends price requests without mining them, with consecutive
+// nonces (the pool's pending nonce may lag behind a transaction just sent).
+func (e *env) send(t *testing.T, specIDs ...[32]byte) []common.Hash {
 	t.Helper()
-	tx, err := stack.SendPriceRequest(ctx(t), e.backend, e.owner, e.addrs.Consumer, e.priceRequest(specID))
+	nonce, err := e.backend.PendingNonceAt(ctx(t), e.owner.From)
 	require.NoError(t, err)
-	return tx.Hash()
+	var hashes []common.Hash
+	for i, spec := range specIDs {
+		opts := *e.owner
+		opts.Nonce = new(big.Int).SetUint64(nonce + uint64(i))
+		tx, err := stack.SendPriceRequest(ctx(t), e.backend, &opts, e.addrs.Consumer, e.priceRequest(spec))
+		require.NoError(t, err)
+		hashes = append(hashes, tx.Hash())
+	}
+	return hashes
 }
 
 func rawSpecID(t *testing.T, jobID string) [32]byte {
@@ -404,10 +413,11 @@ func TestRunLogMatching(t *testing.T) {
 		{"requester not on the allow-list is ignored", models.SpecIDForJob(denied.ID), ""},
 		{"requester on the allow-list", models.SpecIDForJob(allowed.ID), allowed.ID},
 	}
-	txs := make([]common.Hash, len(tests))
-	for i, tt := range tests {
-		txs[i] = e.send(t, tt.specID)
+	var specs [][32]byte
+	for _, tt := range tests {
+		specs = append(specs, tt.specID)
 	}
+	txs := e.send(t, specs...)
 	e.sim.Commit()
 	want := 0
 	for _, tt := range tests {
@@ -647,7 +657,7 @@ func TestExecutorFailuresAreRetriedAndPinTheCursor(t *testing.T) {
 	s := e.start(t, subscriber.Config{ExecuteAttempts: 2})
 
 	// r1's run cannot be saved for now; r2, a block later, can.
-	tx1 := e.send(t, spec)
+	tx1 := e.send(t, spec)[0]
 	e.exec.setFailing(tx1, true)
 	e.sim.Commit()
 	r2 := e.request(t, spec)
