@@ -162,10 +162,6 @@ func (n *node) run(ctx context.Context) error {
 	if err := app.Start(ctx); err != nil {
 		return err
 	}
-	if err := ns.startJobs(ctx, st); err != nil {
-		_ = app.Close()
-		return err
-	}
 	if dc != nil {
 		if err := n.ensureDevJob(ctx, st, ns, dc); err != nil {
 			_ = app.Close()

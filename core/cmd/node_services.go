@@ -146,22 +146,3 @@ func (k keyBalances) KeyBalances(ctx context.Context) ([]web.KeyBalance, error) 
 	}
 	return out, nil
 }
-
-// startJobs hands every active job to the log subscriber and the
-// scheduler, after they started.
-func (ns *nodeServices) startJobs(ctx context.Context, st *store.Store) error {
-	seen := map[string]bool{}
-	for _, typ := range []string{models.InitiatorRunLog, models.InitiatorEthLog, models.InitiatorCron, models.InitiatorRunAt} {
-		jobs, err := st.ActiveJobSpecsByInitiatorType(ctx, typ)
-		if err != nil {
-			return fmt.Errorf("loading %s jobs: %w", typ, err)
-		}
-		for i := range jobs {
-			if !seen[jobs[i].ID] { // a job may have several such initiators
-				seen[jobs[i].ID] = true
-				ns.jobCreated(ctx, &jobs[i], ns.lggr)
-			}
-		}
-	}
-	return nil
-}

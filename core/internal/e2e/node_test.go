@@ -124,6 +124,13 @@ func startNode(t *testing.T, root string, env []string, args ...string) *nodePro
 		if t.Failed() {
 			t.Logf("node stdout:\n%s\nnode stderr:\n%s", p.stdout, p.stderr)
 		}
+		// PYTHIA_E2E_LOG_DIR keeps every node's output, for looking at a
+		// passing run too (timings, retries).
+		if dir := os.Getenv("PYTHIA_E2E_LOG_DIR"); dir != "" {
+			name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
+			_ = os.MkdirAll(dir, 0o755)
+			_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.log", name, p.cmd.Process.Pid)), []byte(p.stderr.String()), 0o644)
+		}
 	})
 	return p
 }
