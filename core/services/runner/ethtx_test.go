@@ -57,7 +57,14 @@ func TestEthTxThroughTheTxManager(t *testing.T) {
 	heads()
 	run, err := n.rm.ExecuteJobFromWeb(ctx, job.ID, models.JSON(`{"result":42}`))
 	require.NoError(t, err)
+	// The status comes with the transaction's record, the result (the
+	// hash) with the worker's save just after it.
 	sent := waitStatus(t, st, run.ID, models.RunStatusPendingOutgoingConfirmations)
+	require.Eventually(t, func() bool {
+		sent, err = st.FindJobRun(ctx, run.ID)
+		require.NoError(t, err)
+		return sent.TaskRuns[1].Result != nil
+	}, waitFor, 5*time.Millisecond)
 	taskRunID := sent.TaskRuns[1].ID
 	hash := common.HexToHash(models.JSONText(models.JSONKey(sent.TaskRuns[1].Result.Data, "result")))
 
