@@ -81,6 +81,11 @@ func runNode(c *cli.Context) error {
 	defer stop()
 	n := &node{cfg: cfg, opts: opts, lggr: lggr, stdin: c.App.Reader, stdout: c.App.Writer}
 	if err := n.run(ctx); err != nil {
+		if ctx.Err() != nil {
+			// A signal during start-up: what failed was only cut short.
+			lggr.Info("stopped during start-up", "reason", err)
+			return nil
+		}
 		return cli.Exit(err.Error(), 1)
 	}
 	return nil
@@ -158,15 +163,15 @@ func (n *node) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if dc != nil {
+		// Before the services start: the subscriber loads it with the others.
+		if err := n.ensureDevJob(ctx, st, dc); err != nil {
+			return err
+		}
+	}
 	app := ns.app
 	if err := app.Start(ctx); err != nil {
 		return err
-	}
-	if dc != nil {
-		if err := n.ensureDevJob(ctx, st, ns, dc); err != nil {
-			_ = app.Close()
-			return err
-		}
 	}
 	lggr.Info("node started", "port", cfg.Port, "keys", len(ks.Addresses()))
 	<-ctx.Done()

@@ -47,7 +47,7 @@ func (n *node) resetDevChainState(ctx context.Context, st *store.Store) error {
 // ensureDevJob creates the example runlog job on the first --dev start and
 // records its ID in ROOT; later starts reuse it (the dev chain deploys the
 // Oracle at the same address every time).
-func (n *node) ensureDevJob(ctx context.Context, st *store.Store, ns *nodeServices, dc *devchain.DevChain) error {
+func (n *node) ensureDevJob(ctx context.Context, st *store.Store, dc *devchain.DevChain) error {
 	path := filepath.Join(n.cfg.RootDir, devJobFile)
 	if b, err := os.ReadFile(path); err == nil {
 		id := strings.TrimSpace(string(b))
@@ -71,7 +71,6 @@ func (n *node) ensureDevJob(ctx context.Context, st *store.Store, ns *nodeServic
 	if err := os.WriteFile(path, []byte(job.ID+"\n"), 0o600); err != nil {
 		return fmt.Errorf("recording the dev job: %w", err)
 	}
-	ns.jobCreated(ctx, job, n.lggr)
 	n.lggr.Info("dev job created", "job_id", job.ID)
 	n.printDevJob(job.ID)
 	return nil

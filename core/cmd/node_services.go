@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -73,6 +74,8 @@ func (n *node) buildServices(ctx context.Context, st *store.Store, ks *keystore.
 	sub, err := subscriber.New(subscriber.Config{
 		BackfillDepth: cfg.BlockBackfillDepth,
 		DefaultOracle: cfg.OracleContract,
+		// Not the subscriber's default, which matches the word "duplicate".
+		IsDuplicate: func(err error) bool { return errors.Is(err, store.ErrDuplicate) },
 	}, cs.client, st, st, runs, lggr)
 	if err != nil {
 		return nil, err
