@@ -121,7 +121,7 @@ export async function render(ctx) {
     head, msg, summary, tasks, request);
   paint();
   if (finished(run.status)) {
-    live.stop(`Finished ${run.status}`);
+    live.stop(`Run ended: ${run.status}`);
     return;
   }
   live.ok();
@@ -130,7 +130,7 @@ export async function render(ctx) {
     if (!ctx.alive()) return false;
     paint();
     if (finished(run.status)) {
-      live.stop(`Finished ${run.status}`);
+      live.stop(`Run ended: ${run.status}`);
       return false;
     }
     live.ok();
