@@ -20,7 +20,7 @@ export function runsTable(runs, { showJob = true } = {}) {
     { label: 'Run', cell: (r) => h('a', { href: `/runs/${r.id}`, class: 'mono' }, short(r.id, 8)) },
     showJob ? { label: 'Job', cell: (r) => (r.jobId ? h('a', { href: `/jobs/${r.jobId}`, class: 'mono' }, short(r.jobId, 8)) : '—') } : null,
     { label: 'Status', cell: (r) => badge(r.status) },
-    { label: 'Initiator', cell: (r) => r.initiatorType || '—' },
+    runs.some((r) => r.initiatorType) ? { label: 'Initiator', cell: (r) => r.initiatorType || '—' } : null,
     { label: 'Started', cell: (r) => timeEl(r.createdAt) },
     { label: 'Duration', cell: (r) => duration(r.createdAt, r.finishedAt), class: 'num' },
   ].filter(Boolean);
