@@ -1,0 +1,269 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
+)
+
+// faultResult is one fault scenario's outcome.
+type faultResult struct {
+	name, db, mode string
+	n              int // requests on the canonical chain at the end
+	fulfilled      int
+	lost           int
+	duplicates     int
+	resent         int // requests the harness re-sent after a reorg dropped them
+	note           string
+	elapsed        time.Duration
+	err            string
+}
+
+// faultNames lists the scenarios in the order they run.
+var faultNames = []string{"kill", "wsdrop", "pgrestart", "reorg", "bridge"}
+
+// runFault runs one scenario on a fresh stack: half the burst, the fault
+// once the node is busy answering, the other half while it lasts, then
+// waits for every request on the canonical chain to be answered.
+func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faultResult) {
+	fr = faultResult{name: name, db: db, mode: "automine"}
+	if name == "pgrestart" && db != "postgres" {
+		fr.note = "skipped: needs -db postgres"
+		return fr
+	}
+	start := time.Now()
+	defer func() { fr.elapsed = time.Since(start) }()
+	opts := stackOpts{}
+	var bridgeDown atomic.Bool
+	if name == "bridge" {
+		// The bridge hangs past the node's 2 s HTTP timeout while down.
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if bridgeDown.Load() {
+				select {
+				case <-r.Context().Done():
+				case <-time.After(30 * time.Second):
+				}
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"data":{"result":42}}`)
+		}))
+		defer srv.Close()
+		opts.bridge = srv.URL
+		opts.env = []string{"DEFAULT_HTTP_TIMEOUT=2s"}
+	}
+	s, err := h.newStack(ctx, "pythia", fr.mode, db, opts)
+	if err != nil {
+		fr.err = err.Error()
+		return fr
+	}
+	defer s.Close()
+	nonce0, _ := s.answererNonce(ctx)
+	head0, _ := s.a.eth.BlockNumber(ctx)
+
+	first, err := s.req.sign(n / 2)
+	if err != nil {
+		fr.err = err.Error()
+		return fr
+	}
+	second, err := s.req.sign(n - n/2)
+	if err != nil {
+		fr.err = err.Error()
+		return fr
+	}
+	all := append(append([]*types.Transaction{}, first...), second...)
+	if name == "bridge" {
+		bridgeDown.Store(true)
+		time.AfterFunc(5*time.Second, func() { bridgeDown.Store(false) })
+	}
+	if err := s.sendOrdered(ctx, first); err != nil {
+		fr.err = err.Error()
+		return fr
+	}
+	// Strike once the node is busy: a quarter of the first half answered
+	// (the bridge scenario strikes from the start).
+	if name != "bridge" {
+		if err := s.w.waitFulfilled(ctx, max(1, n/8), 2*time.Minute); err != nil {
+			fr.err = "before the fault: " + err.Error()
+			return fr
+		}
+	}
+	var faultErr error
+	switch name {
+	case "kill":
+		s.node.Kill()
+		faultErr = s.sendOrdered(ctx, second)
+		if faultErr == nil {
+			faultErr = s.node.start(ctx)
+		}
+	case "wsdrop":
+		s.proxy.Cut()
+		faultErr = s.sendOrdered(ctx, second)
+		time.Sleep(3 * time.Second) // the outage itself
+		s.proxy.Restore()
+	case "pgrestart":
+		faultErr = h.pg.Restart()
+		if err := s.sendOrdered(ctx, second); faultErr == nil {
+			faultErr = err
+		}
+	case "reorg":
+		faultErr = s.reorg(ctx, 10)
+		if faultErr == nil {
+			faultErr = s.sendOrdered(ctx, second)
+		}
+		if faultErr == nil {
+			fr.resent, faultErr = s.resendDropped(ctx, all)
+		}
+	case "bridge":
+		faultErr = s.sendOrdered(ctx, second)
+	}
+	if faultErr != nil {
+		fr.err = "fault: " + faultErr.Error()
+		return fr
+	}
+
+	// Keep blocks coming (as a live chain would) so a node waiting for a
+	// head, e.g. to re-send a transaction a reorg dropped, is not starved.
+	mineCtx, stopMining := context.WithCancel(ctx)
+	defer stopMining()
+	go func() {
+		for {
+			select {
+			case <-mineCtx.Done():
+				return
+			case <-time.After(time.Second):
+				_ = s.a.rpc.CallContext(mineCtx, nil, "evm_mine")
+			}
+		}
+	}()
+
+	var t chainTruth
+	err = poll(ctx, burstTimeout(n)+time.Minute, time.Second, func() bool {
+		if name == "reorg" {
+			if k, _ := s.resendDropped(ctx, all); k > 0 {
+				fr.resent += k
+			}
+		}
+		var terr error
+		t, terr = truth(ctx, s.a, h.c, s.oracle, s.consumer, s.answerer, nonce0)
+		return terr == nil && t.requests >= n && t.fulfilled >= t.requests
+	})
+	// A few more blocks: a late duplicate would land now.
+	time.Sleep(3 * time.Second) // blocks keep coming from the miner above
+	t2, terr := truth(ctx, s.a, h.c, s.oracle, s.consumer, s.answerer, nonce0)
+	if terr == nil {
+		t = t2
+	}
+	fr.n, fr.fulfilled, fr.lost = t.requests, t.fulfilled, t.requests-t.fulfilled
+	dups, derr := s.duplicateAnswers(ctx, head0)
+	if derr == nil {
+		fr.duplicates = dups
+	} else {
+		fr.duplicates = t.duplicates
+	}
+	if err != nil {
+		fr.err = fmt.Sprintf("waiting for the answers: %v (canonical requests %d, fulfilled %d)", err, t.requests, t.fulfilled)
+	}
+	if s.node.starts > 1 {
+		fr.note = fmt.Sprintf("node started %d times", s.node.starts)
+	}
+	return fr
+}
+
+// reorg replaces the last depth blocks with empty ones.
+func (s *stack) reorg(ctx context.Context, depth int) error {
+	return s.a.rpc.CallContext(ctx, nil, "anvil_reorg", depth, []any{})
+}
+
+// resendDropped re-sends the harness's own requests that are neither mined
+// nor pending any more (a reorg dropped them), in nonce order.
+func (s *stack) resendDropped(ctx context.Context, txs []*types.Transaction) (int, error) {
+	elems := make([]rpc.BatchElem, len(txs))
+	results := make([]map[string]any, len(txs))
+	for i, tx := range txs {
+		elems[i] = rpc.BatchElem{Method: "eth_getTransactionByHash", Args: []any{tx.Hash()}, Result: &results[i]}
+	}
+	for i := 0; i < len(elems); i += 200 {
+		if err := s.a.rpc.BatchCallContext(ctx, elems[i:min(i+200, len(elems))]); err != nil {
+			return 0, err
+		}
+	}
+	var missing []*types.Transaction
+	for i, e := range elems {
+		if e.Error == nil && results[i] == nil {
+			missing = append(missing, txs[i])
+		}
+	}
+	if len(missing) == 0 {
+		return 0, nil
+	}
+	for _, tx := range missing {
+		raw, _ := tx.MarshalBinary()
+		var h common.Hash
+		err := s.a.rpc.CallContext(ctx, &h, "eth_sendRawTransaction", hexutil.Bytes(raw))
+		if err != nil && !strings.Contains(err.Error(), "already") && !strings.Contains(strings.ToLower(err.Error()), "nonce too low") {
+			return 0, fmt.Errorf("re-sending a dropped request: %w", err)
+		}
+	}
+	return len(missing), nil
+}
+
+// duplicateAnswers scans the canonical blocks after from for the
+// answerer's fulfilments and counts answers to the same request (request
+// ID and expiration) beyond the first.
+func (s *stack) duplicateAnswers(ctx context.Context, from uint64) (int, error) {
+	head, err := s.a.eth.BlockNumber(ctx)
+	if err != nil {
+		return 0, err
+	}
+	seen := map[string]int{}
+	dups := 0
+	for b := from + 1; b <= head; b += 100 {
+		end := min(b+100, head+1)
+		blocks := make([]*rpcBlock, end-b)
+		elems := make([]rpc.BatchElem, end-b)
+		for i := range elems {
+			blocks[i] = new(rpcBlock)
+			elems[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.EncodeUint64(b + uint64(i)), true}, Result: blocks[i]}
+		}
+		if err := s.a.rpc.BatchCallContext(ctx, elems); err != nil {
+			return 0, err
+		}
+		for i, blk := range blocks {
+			if elems[i].Error != nil {
+				return 0, elems[i].Error
+			}
+			for _, tx := range blk.Transactions {
+				if tx.From != s.answerer || tx.To == nil || *tx.To != s.oracle || len(tx.Input) < 4+6*32 ||
+					string(tx.Input[:4]) != string(s.h.c.fulfilSel) {
+					continue
+				}
+				// requestId and expiration words.
+				key := string(tx.Input[4:36]) + string(tx.Input[4+4*32:4+5*32])
+				seen[key]++
+				if seen[key] > 1 {
+					dups++
+				}
+			}
+		}
+	}
+	return dups, nil
+}
+
+type rpcBlock struct {
+	Transactions []struct {
+		From  common.Address  `json:"from"`
+		To    *common.Address `json:"to"`
+		Input hexutil.Bytes   `json:"input"`
+		Value *hexutil.Big    `json:"value"`
+	} `json:"transactions"`
+}
