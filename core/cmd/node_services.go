@@ -17,6 +17,7 @@ import (
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
 	"github.com/pythia-oracle/pythia/core/web"
+	operatorui "github.com/pythia-oracle/pythia/operator_ui"
 )
 
 // nodeServices is the node's service graph, built from the configuration.
@@ -113,6 +114,7 @@ func (n *node) buildServices(ctx context.Context, st *store.Store, ks *keystore.
 			sub.RemoveJob(js.ID)
 			sched.RemoveJob(js.ID)
 		},
+		UI:     operatorui.FS(),
 		Auth:   web.AuthConfig{SessionTimeout: cfg.SessionTimeout, SecureCookies: cfg.SecureCookies, AllowOrigins: cfg.AllowOrigins},
 		Logger: lggr,
 	})
