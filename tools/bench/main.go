@@ -49,7 +49,7 @@ func parseOptions(args []string) (options, error) {
 	db := fs.String("db", "sqlite,postgres", "node databases to measure: sqlite, postgres or both (comma-separated)")
 	mode := fs.String("mode", "automine,interval", "anvil mining: automine, interval (a block every second) or both")
 	fs.IntVar(&o.n, "n", 50, "requests sent one at a time (sequential latency)")
-	bursts := fs.String("bursts", "100,1000,10000", "burst sizes (comma-separated)")
+	bursts := fs.String("bursts", "100,1000,10000", "burst sizes (comma-separated; empty and -n 0: faults only)")
 	faults := fs.String("faults", strings.Join(faultNames, ","), "fault scenarios: "+strings.Join(faultNames, ",")+" or none")
 	fs.IntVar(&o.faultN, "fault-n", 300, "requests per fault scenario")
 	fs.BoolVar(&o.smoke, "smoke", false, "short check for make test: SQLite, automine, a burst of 20 and the SIGKILL fault; exits 1 on a lost or duplicated answer")
@@ -199,6 +199,9 @@ func run(args []string) (int, error) {
 	rep := &report{opts: o, started: started, repo: repo}
 	rep.load = loadAvg()
 	for _, mode := range o.modes {
+		if o.n == 0 && len(o.bursts) == 0 {
+			break // faults only
+		}
 		if !o.noBaseline {
 			rep.results = append(rep.results, h.runWorkloads(ctx, o, "baseline", mode, "-")...)
 		}

@@ -17,9 +17,11 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
 )
 
 // fulfilGas is the gas limit of a fulfilment: the Oracle demands 400,000
@@ -39,7 +41,6 @@ type config struct {
 	oracle               common.Address
 	answer               *big.Int
 	gasPrice             *big.Int
-	senders              int
 }
 
 func parseFlags() (config, error) {
@@ -52,7 +53,6 @@ func parseFlags() (config, error) {
 	flag.StringVar(&c.keyHex, "key", "", "hex private key of an authorized node (or env BASELINE_KEY)")
 	flag.StringVar(&answer, "answer", "4200", "the value every fulfilment answers")
 	flag.Int64Var(&gwei, "gas-price-gwei", 20, "gas price of fulfilments")
-	flag.IntVar(&c.senders, "senders", 8, "concurrent senders")
 	flag.Parse()
 	if c.keyHex == "" {
 		c.keyHex = os.Getenv("BASELINE_KEY")
@@ -114,9 +114,7 @@ func run(lggr *slog.Logger) error {
 	lggr.Info("baseline ready", "address", from.Hex(), "oracle", cfg.oracle.Hex())
 
 	txs := make(chan *types.Transaction, 65536)
-	for i := 0; i < cfg.senders; i++ {
-		go send(ctx, lggr, client, txs)
-	}
+	go send(ctx, lggr, client.Client(), txs)
 	signer := types.LatestSignerForChainID(chainID)
 	var answer [32]byte
 	cfg.answer.FillBytes(answer[:])
@@ -161,17 +159,45 @@ func fulfilment(a abi.ABI, ev abi.Event, l types.Log, oracle common.Address, ans
 	return types.SignNewTx(key, signer, &types.LegacyTx{Nonce: nonce, To: &oracle, Gas: fulfilGas, GasPrice: gasPrice, Data: data})
 }
 
-func send(ctx context.Context, lggr *slog.Logger, client *ethclient.Client, txs <-chan *types.Transaction) {
+// send broadcasts fulfilments in nonce order: whatever has queued up
+// since the last call goes out as one JSON-RPC batch, so a burst is
+// pipelined and anvil never sees a nonce gap.
+func send(ctx context.Context, lggr *slog.Logger, client *rpc.Client, txs <-chan *types.Transaction) {
 	for {
+		var batch []*types.Transaction
 		select {
 		case <-ctx.Done():
 			return
 		case tx := <-txs:
-			sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			if err := client.SendTransaction(sctx, tx); err != nil {
-				lggr.Warn("sending a fulfilment", "tx_hash", tx.Hash(), "nonce", tx.Nonce(), "err", err)
+			batch = append(batch, tx)
+		}
+	drain:
+		for len(batch) < 500 {
+			select {
+			case tx := <-txs:
+				batch = append(batch, tx)
+			default:
+				break drain
 			}
-			cancel()
+		}
+		elems := make([]rpc.BatchElem, len(batch))
+		for i, tx := range batch {
+			raw, err := tx.MarshalBinary()
+			if err != nil {
+				lggr.Warn("encoding a fulfilment", "tx_hash", tx.Hash(), "err", err)
+				continue
+			}
+			elems[i] = rpc.BatchElem{Method: "eth_sendRawTransaction", Args: []any{hexutil.Bytes(raw)}, Result: new(common.Hash)}
+		}
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		if err := client.BatchCallContext(sctx, elems); err != nil {
+			lggr.Warn("sending fulfilments", "count", len(batch), "err", err)
+		}
+		cancel()
+		for i, e := range elems {
+			if e.Error != nil {
+				lggr.Warn("sending a fulfilment", "tx_hash", batch[i].Hash(), "nonce", batch[i].Nonce(), "err", e.Error)
+			}
 		}
 	}
 }
