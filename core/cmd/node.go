@@ -116,6 +116,9 @@ func (n *node) run(ctx context.Context) error {
 			cfg.MinOutgoingConfirmations = 1
 		}
 	}
+	if cfg.EthURL == "" && !n.opts.dev {
+		return errors.New("ETH_URL is not set: point it at an Ethereum node's WebSocket endpoint (ws:// or wss://), or run `pythia node start --dev` for a local dev chain")
+	}
 	if err := os.MkdirAll(cfg.RootDir, 0o700); err != nil {
 		return fmt.Errorf("creating ROOT %s: %w", cfg.RootDir, err)
 	}
@@ -129,7 +132,11 @@ func (n *node) run(ctx context.Context) error {
 			lggr.Error("closing the database", "err", err)
 		}
 	}()
-	lggr.Info("database ready", "dialect", st.Dialect(), "url", store.RedactURL(cfg.DatabaseURL))
+	where := store.RedactURL(cfg.DatabaseURL)
+	if where == "" {
+		where = filepath.Join(cfg.RootDir, store.SQLiteFileName)
+	}
+	lggr.Info("database ready", "dialect", st.Dialect(), "at", where)
 
 	ks, err := n.unlockKeys(ctx, st)
 	if err != nil {
@@ -151,9 +158,6 @@ func (n *node) run(ctx context.Context) error {
 		if err := n.resetDevChainState(ctx, st); err != nil {
 			return err
 		}
-	}
-	if ethURL == "" {
-		return errors.New("ETH_URL is not set: point it at an Ethereum node's WebSocket endpoint (ws:// or wss://), or run `pythia node start --dev` for a local dev chain")
 	}
 	cs, err := n.newChainServices(ctx, ethURL, st)
 	if err != nil {

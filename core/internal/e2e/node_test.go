@@ -249,8 +249,7 @@ func TestWrongKeystorePasswordExits1(t *testing.T) {
 	apiFile := filepath.Join(root, "api")
 	os.WriteFile(pwFile, []byte("correct horse battery staple\n"), 0o600)
 	os.WriteFile(apiFile, []byte("ops@example.com\nsecret-api-password\n"), 0o600)
-	// A first start without a chain fails after creating the key, which is
-	// what this test needs: a keystore encrypted with the right password.
+	// Without ETH_URL and --dev the node refuses at once, creating nothing.
 	p := startNode(t, root, append(baseEnv(root, port), dbEnv...), "--password", pwFile, "--api", apiFile)
 	if code := p.wait(t); code != 1 {
 		t.Fatalf("start without ETH_URL: exit %d, want 1", code)
@@ -258,8 +257,15 @@ func TestWrongKeystorePasswordExits1(t *testing.T) {
 	if !strings.Contains(p.stderr.String(), "ETH_URL is not set") {
 		t.Fatalf("stderr does not explain the missing ETH_URL:\n%s", p.stderr)
 	}
+	// A first start (on the dev chain) creates the key, encrypted with the
+	// password in pwFile at the standard scrypt cost.
+	first := startNode(t, root, append(baseEnv(root, port), dbEnv...), "--dev", "--password", pwFile, "--api", apiFile)
+	first.waitHealthy(t, 60*time.Second)
+	if code := first.stop(t, syscall.SIGINT); code != 0 {
+		t.Fatalf("first start: exit %d", code)
+	}
 	os.WriteFile(pwFile, []byte("wrong password\n"), 0o600)
-	p2 := startNode(t, root, append(baseEnv(root, port), dbEnv...), "--password", pwFile)
+	p2 := startNode(t, root, append(baseEnv(root, port), dbEnv...), "--dev", "--password", pwFile)
 	if code := p2.wait(t); code != 1 {
 		t.Fatalf("wrong password: exit %d, want 1", code)
 	}
