@@ -16,6 +16,7 @@ import (
 
 	"github.com/pythia-oracle/pythia/core/keystore"
 	"github.com/pythia-oracle/pythia/core/logging"
+	"github.com/pythia-oracle/pythia/core/secretbox"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
@@ -123,7 +124,17 @@ func (n *node) run(ctx context.Context) error {
 		return fmt.Errorf("creating ROOT %s: %w", cfg.RootDir, err)
 	}
 
-	st, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, RootDir: cfg.RootDir}, lggr)
+	pw, ksCfg, err := n.keystorePassword()
+	if err != nil {
+		return err
+	}
+	// Outgoing tokens are sealed under the keystore password: a copy of the
+	// database alone reveals neither keys nor tokens.
+	box, err := secretbox.New(pw)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, RootDir: cfg.RootDir, Secrets: box}, lggr)
 	if err != nil {
 		return fmt.Errorf("opening the database: %w", err)
 	}
@@ -138,7 +149,7 @@ func (n *node) run(ctx context.Context) error {
 	}
 	lggr.Info("database ready", "dialect", st.Dialect(), "at", where)
 
-	ks, err := n.unlockKeys(ctx, st)
+	ks, err := n.unlockKeys(ctx, st, pw, ksCfg)
 	if err != nil {
 		return err
 	}
@@ -199,35 +210,33 @@ func (n *node) envSet(name string) bool {
 	return false
 }
 
-// unlockKeys unlocks the keystore, creating the first key on the first
-// start. The password comes from --password, the dev password file, or a
-// terminal prompt, in that order.
-func (n *node) unlockKeys(ctx context.Context, st *store.Store) (*keystore.KeyStore, error) {
-	var pw string
-	var err error
-	ksCfg := keystore.Config{}
+// keystorePassword returns the keystore password, from --password, the
+// dev password file, or a terminal prompt, in that order, and the scrypt
+// cost of keys created with it.
+func (n *node) keystorePassword() (string, keystore.Config, error) {
 	switch {
 	case n.opts.passwordFile != "":
-		if pw, err = readPasswordFile(n.opts.passwordFile); err != nil {
-			return nil, err
-		}
+		pw, err := readPasswordFile(n.opts.passwordFile)
+		return pw, keystore.Config{}, err
 	case n.opts.dev:
-		var created bool
-		if pw, created, err = devKeystorePassword(n.cfg.RootDir); err != nil {
-			return nil, err
+		pw, created, err := devKeystorePassword(n.cfg.RootDir)
+		if err != nil {
+			return "", keystore.Config{}, err
 		}
-		ksCfg = keystore.LightConfig()
 		if created {
 			n.lggr.Warn("dev keystore password generated", "file", filepath.Join(n.cfg.RootDir, devPasswordFile))
 		}
+		return pw, keystore.LightConfig(), nil
 	case stdinIsTerminal():
-		p := prompter{in: os.Stdin, out: n.stdout}
-		if pw, err = p.secret("Keystore password: "); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, errors.New("no keystore password: pass --password FILE (the password on its first line), or run in a terminal to be prompted")
+		pw, err := prompter{in: os.Stdin, out: n.stdout}.secret("Keystore password: ")
+		return pw, keystore.Config{}, err
 	}
+	return "", keystore.Config{}, errors.New("no keystore password: pass --password FILE (the password on its first line), or run in a terminal to be prompted")
+}
+
+// unlockKeys unlocks the keystore, creating the first key on the first
+// start.
+func (n *node) unlockKeys(ctx context.Context, st *store.Store, pw string, ksCfg keystore.Config) (*keystore.KeyStore, error) {
 	ks := keystore.New(st, ksCfg, n.lggr)
 	if err := ks.Unlock(ctx, pw); err != nil {
 		if errors.Is(err, keystore.ErrWrongPassword) {

@@ -23,6 +23,11 @@ func (s *Store) CreateBridgeType(ctx context.Context, bt *models.BridgeType) err
 	if bt.IncomingTokenHash == "" || bt.Salt == "" || bt.OutgoingToken == "" {
 		return fmt.Errorf("creating bridge %s: tokens are required", bt.Name)
 	}
+	restore, err := s.sealSecrets(&bt.OutgoingToken)
+	if err != nil {
+		return fmt.Errorf("creating bridge %s: %w", bt.Name, err)
+	}
+	defer restore()
 	if err := s.conn(ctx).Create(bt).Error; err != nil {
 		return fmt.Errorf("creating bridge %s: %w", bt.Name, translate(err))
 	}
@@ -35,6 +40,9 @@ func (s *Store) FindBridgeType(ctx context.Context, name string) (*models.Bridge
 	var bt models.BridgeType
 	if err := s.conn(ctx).Where("name = ?", strings.ToLower(name)).Take(&bt).Error; err != nil {
 		return nil, fmt.Errorf("finding bridge %s: %w", name, translate(err))
+	}
+	if err := s.openSecrets(&bt.OutgoingToken); err != nil {
+		return nil, fmt.Errorf("finding bridge %s: %w", name, err)
 	}
 	return &bt, nil
 }
@@ -76,6 +84,11 @@ func (s *Store) BridgeTypes(ctx context.Context, offset, limit int) ([]models.Br
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing bridges: %w", err)
+	}
+	for i := range bts {
+		if err := s.openSecrets(&bts[i].OutgoingToken); err != nil {
+			return nil, 0, fmt.Errorf("listing bridges: %s: %w", bts[i].Name, err)
+		}
 	}
 	return bts, count, nil
 }

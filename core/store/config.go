@@ -42,6 +42,10 @@ type Config struct {
 	// SlowQueryThreshold logs statements slower than this at warn level
 	// (default 1s).
 	SlowQueryThreshold time.Duration
+	// Secrets seals the secrets the node sends out (bridges' and external
+	// initiators' outgoing tokens) before they are written, and opens them
+	// when read. Without it the store refuses to save or read them.
+	Secrets SecretBox
 
 	// migrateTo stops migrations at this version when > 0 (tests only).
 	migrateTo int

@@ -23,6 +23,7 @@ type Store struct {
 	sqlDB   *sql.DB
 	dialect string
 	lggr    *slog.Logger
+	secrets SecretBox
 	inTx    bool
 }
 
@@ -96,7 +97,7 @@ func Open(ctx context.Context, cfg Config, lggr *slog.Logger) (*Store, error) {
 		sqlDB.SetMaxIdleConns(maxIdle)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, sqlDB: sqlDB, dialect: t.dialect, lggr: lggr}
+	s := &Store{db: db, sqlDB: sqlDB, dialect: t.dialect, lggr: lggr, secrets: cfg.Secrets}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connecting to %s database: %w", t.dialect, scrub(err, t.secret))
@@ -156,7 +157,7 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Store) error) error {
 		return fn(s)
 	}
 	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, sqlDB: s.sqlDB, dialect: s.dialect, lggr: s.lggr, inTx: true})
+		return fn(&Store{db: gtx, sqlDB: s.sqlDB, dialect: s.dialect, lggr: s.lggr, secrets: s.secrets, inTx: true})
 	})
 }
 

@@ -15,6 +15,11 @@ func (s *Store) CreateExternalInitiator(ctx context.Context, ei *models.External
 	if ei == nil || ei.Name == "" {
 		return errors.New("creating external initiator: name is required")
 	}
+	restore, err := s.sealSecrets(&ei.OutgoingToken, &ei.OutgoingSecret)
+	if err != nil {
+		return fmt.Errorf("creating external initiator %s: %w", ei.Name, err)
+	}
+	defer restore()
 	if err := s.conn(ctx).Create(ei).Error; err != nil {
 		return fmt.Errorf("creating external initiator %s: %w", ei.Name, translate(err))
 	}
@@ -29,6 +34,9 @@ func (s *Store) FindExternalInitiator(ctx context.Context, name string) (*models
 	if err := s.conn(ctx).Where("name = ?", name).Take(&ei).Error; err != nil {
 		return nil, fmt.Errorf("finding external initiator %s: %w", name, translate(err))
 	}
+	if err := s.openSecrets(&ei.OutgoingToken, &ei.OutgoingSecret); err != nil {
+		return nil, fmt.Errorf("finding external initiator %s: %w", name, err)
+	}
 	return &ei, nil
 }
 
@@ -39,6 +47,9 @@ func (s *Store) FindExternalInitiatorByAccessKey(ctx context.Context, key string
 	if err := s.conn(ctx).Where("access_key_hash = ?", models.HashAccessKey(key)).Take(&ei).Error; err != nil {
 		return nil, fmt.Errorf("finding external initiator by access key: %w", translate(err))
 	}
+	if err := s.openSecrets(&ei.OutgoingToken, &ei.OutgoingSecret); err != nil {
+		return nil, fmt.Errorf("finding external initiator %s: %w", ei.Name, err)
+	}
 	return &ei, nil
 }
 
@@ -47,6 +58,11 @@ func (s *Store) ExternalInitiators(ctx context.Context) ([]models.ExternalInitia
 	var eis []models.ExternalInitiator
 	if err := s.conn(ctx).Order("name").Find(&eis).Error; err != nil {
 		return nil, fmt.Errorf("listing external initiators: %w", err)
+	}
+	for i := range eis {
+		if err := s.openSecrets(&eis[i].OutgoingToken, &eis[i].OutgoingSecret); err != nil {
+			return nil, fmt.Errorf("listing external initiators: %s: %w", eis[i].Name, err)
+		}
 	}
 	return eis, nil
 }

@@ -10,11 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver for the admin connection
 
+	"github.com/pythia-oracle/pythia/core/secretbox"
 	"github.com/pythia-oracle/pythia/core/store"
 )
 
@@ -68,7 +70,11 @@ func OpenURL(t testing.TB, url string) (*store.Store, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := store.Open(ctx, store.Config{DatabaseURL: url, RootDir: t.TempDir(), MaxOpenConns: 4}, nil)
+	box, err := SecretBox()
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.Open(ctx, store.Config{DatabaseURL: url, RootDir: t.TempDir(), MaxOpenConns: 4, Secrets: box}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -169,3 +175,9 @@ func adminExec(base, stmt string) error {
 	}
 	return nil
 }
+
+var testBox = sync.OnceValues(func() (*secretbox.Box, error) { return secretbox.New("pythia test keystore password") })
+
+// SecretBox is the box test stores seal secrets with, made once per test
+// binary (its key derivation is deliberately slow).
+func SecretBox() (*secretbox.Box, error) { return testBox() }

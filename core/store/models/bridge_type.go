@@ -38,7 +38,7 @@ type BridgeType struct {
 	Confirmations          uint32    `json:"confirmations"`
 	IncomingTokenHash      string    `json:"-" gorm:"size:64;not null"`
 	Salt                   string    `json:"-" gorm:"size:64;not null"`
-	OutgoingToken          Secret    `json:"-" gorm:"not null"` // TODO(#6): encrypt at rest
+	OutgoingToken          Secret    `json:"-" gorm:"not null"` // sealed at rest by the store
 	MinimumContractPayment *string   `json:"minimumContractPayment,omitempty"`
 	CreatedAt              time.Time `json:"createdAt"`
 	UpdatedAt              time.Time `json:"updatedAt"`
