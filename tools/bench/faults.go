@@ -146,7 +146,10 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		}
 	}()
 
+	// Wait until every canonical request is answered, giving up after a
+	// minute without a new answer.
 	var t chainTruth
+	lastFulfilled, lastProgress := -1, time.Now()
 	err = poll(ctx, burstTimeout(n)+time.Minute, time.Second, func() bool {
 		if name == "reorg" {
 			if k, _ := s.resendDropped(ctx, all); k > 0 {
@@ -155,8 +158,14 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		}
 		var terr error
 		t, terr = truth(ctx, s.a, h.c, s.oracle, s.consumer, s.answerer, nonce0)
-		return terr == nil && t.requests >= n && t.fulfilled >= t.requests
+		if terr == nil && t.fulfilled > lastFulfilled {
+			lastFulfilled, lastProgress = t.fulfilled, time.Now()
+		}
+		return terr == nil && t.requests >= n && t.fulfilled >= t.requests || time.Since(lastProgress) > time.Minute
 	})
+	if err == nil && (t.requests < n || t.fulfilled < t.requests) {
+		err = fmt.Errorf("no new answer for a minute: %w", errTimeout)
+	}
 	// A few more blocks: a late duplicate would land now.
 	time.Sleep(3 * time.Second) // blocks keep coming from the miner above
 	t2, terr := truth(ctx, s.a, h.c, s.oracle, s.consumer, s.answerer, nonce0)

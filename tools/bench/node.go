@@ -72,6 +72,10 @@ func startNode(ctx context.Context, bin, dir, ethURL, databaseURL string, extraE
 		fmt.Sprintf("CHAINLINK_PORT=%d", port), fmt.Sprintf("CLIENT_NODE_URL=http://127.0.0.1:%d", port),
 		"ETH_URL=" + ethURL, "ETH_CHAIN_ID=31337",
 		"MIN_INCOMING_CONFIRMATIONS=0", "MIN_OUTGOING_CONFIRMATIONS=1",
+		// Automine makes a block per transaction: a burst sent while the
+		// node is away is hundreds of blocks, far deeper than the default
+		// backfill of 10 blocks a live chain needs.
+		"BLOCK_BACKFILL_DEPTH=5000",
 		"MINIMUM_CONTRACT_PAYMENT=1000000000000000", "SECURE_COOKIES=false", "LOG_LEVEL=info", "LOG_FORMAT=text",
 	}, extraEnv...)
 	if databaseURL != "" {

@@ -122,18 +122,29 @@ func (w *watcher) counts() (requests, fulfilled int) {
 	return w.requests, w.fulfilled
 }
 
-// waitFulfilled waits until fulfilled reaches want or within passes.
+// waitFulfilled waits until fulfilled reaches want, giving up when no
+// fulfilment arrived for stall or within passed.
 func (w *watcher) waitFulfilled(ctx context.Context, want int, within time.Duration) error {
+	const stall = 60 * time.Second
 	deadline := time.NewTimer(within)
 	defer deadline.Stop()
+	_, last := w.counts()
+	progress := time.NewTimer(stall)
+	defer progress.Stop()
 	for {
-		if _, f := w.counts(); f >= want {
+		_, f := w.counts()
+		if f >= want {
 			return nil
+		}
+		if f > last {
+			last = f
+			progress.Reset(stall)
 		}
 		select {
 		case <-w.changed:
+		case <-progress.C:
+			return fmt.Errorf("%d of %d fulfilments seen, none for %v: %w", f, want, stall, errTimeout)
 		case <-deadline.C:
-			_, f := w.counts()
 			return fmt.Errorf("%d of %d fulfilments seen within %v: %w", f, want, within, errTimeout)
 		case <-ctx.Done():
 			return ctx.Err()
