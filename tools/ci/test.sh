@@ -29,6 +29,9 @@ PYTHIA_TEST_ENGINE=sqlite $GO test -count=1 -timeout "$TIMEOUT" ./...
 echo "== tests on PostgreSQL"
 PYTHIA_TEST_ENGINE=postgres $GO test -count=1 -timeout "$TIMEOUT" ./...
 
+echo "== benchmark harness smoke (a burst of 20 and a SIGKILL mid-burst; fails on a lost or duplicated answer)"
+$GO run ./tools/bench -smoke
+
 echo "== fuzz (brief)"
 FUZZTIME=${FUZZTIME:-10s}
 for pkg in $($GO list ./...); do
