@@ -30,17 +30,18 @@ type harness struct {
 }
 
 type options struct {
-	dbs        []string
-	modes      []string
-	n          int
-	bursts     []int
-	faults     []string
-	faultN     int
-	smoke      bool
-	out        string
-	pprof      bool
-	keep       bool
-	noBaseline bool
+	dbs         []string
+	modes       []string
+	n           int
+	bursts      []int
+	faults      []string
+	faultN      int
+	smoke       bool
+	out         string
+	pprof       bool
+	keep        bool
+	noBaseline  bool
+	automineMax int
 }
 
 func parseOptions(args []string) (options, error) {
@@ -52,6 +53,7 @@ func parseOptions(args []string) (options, error) {
 	bursts := fs.String("bursts", "100,1000,10000", "burst sizes (comma-separated; empty and -n 0: faults only)")
 	faults := fs.String("faults", strings.Join(faultNames, ","), "fault scenarios: "+strings.Join(faultNames, ",")+" or none")
 	fs.IntVar(&o.faultN, "fault-n", 300, "requests per fault scenario")
+	fs.IntVar(&o.automineMax, "automine-max", 0, "skip bursts larger than this in automine mode (0: none skipped); automine makes a block per transaction")
 	fs.BoolVar(&o.smoke, "smoke", false, "short check for make test: SQLite, automine, a burst of 20 and the SIGKILL fault; exits 1 on a lost or duplicated answer")
 	fs.StringVar(&o.out, "out", "tools/bench/RESULTS.md", "markdown results file (relative to the repository); empty: stdout only")
 	fs.BoolVar(&o.pprof, "pprof", false, "build the node with net/http/pprof and save CPU and heap profiles of the largest burst")
@@ -263,6 +265,10 @@ func (h *harness) runWorkloads(ctx context.Context, o options, kind, mode, db st
 	for i, b := range o.bursts {
 		if ctx.Err() != nil {
 			break
+		}
+		if mode == "automine" && o.automineMax > 0 && b > o.automineMax {
+			h.log("%s %s %s: burst of %d skipped (-automine-max %d)", kind, mode, db, b, o.automineMax)
+			continue
 		}
 		h.log("%s %s %s: burst of %d", kind, mode, db, b)
 		var stopProfile func()
