@@ -17,6 +17,10 @@ import (
 	"time"
 )
 
+// notesHeading starts the hand-written part of RESULTS.md, which a new
+// run keeps.
+const notesHeading = "## Notes"
+
 // harness holds what every stack of one run shares.
 type harness struct {
 	repo, work       string
@@ -230,6 +234,13 @@ func run(args []string) (int, error) {
 		path := o.out
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(repo, path)
+		}
+		// A hand-written "## Notes" section at the end of the old file
+		// (analysis, profiles) is kept below the fresh figures.
+		if old, err := os.ReadFile(path); err == nil {
+			if i := strings.Index(string(old), notesHeading); i >= 0 {
+				md += "\n" + string(old[i:])
+			}
 		}
 		if err := os.WriteFile(path, []byte(md), 0o644); err != nil {
 			return 1, err

@@ -43,7 +43,7 @@ func (rp *report) markdown() string {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	w("# Pythia benchmark and fault results\n\n")
-	w("Written by `go run ./tools/bench %s` — do not edit by hand; run it again to compare.\n\n", strings.Join(os.Args[1:], " "))
+	w("Written by `go run ./tools/bench %s`; everything above \"%s\" is rewritten by the next run, the notes below it are kept.\n\n", strings.Join(os.Args[1:], " "), notesHeading)
 	w("| | |\n| --- | --- |\n")
 	w("| date | %s (took %s) |\n", rp.started.UTC().Format(time.RFC3339), rp.elapsed.Round(time.Second))
 	w("| commit | %s |\n", gitCommit(rp.repo))
