@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -156,6 +157,10 @@ func (n *node) run(ctx context.Context) error {
 	if err := n.ensureAPIUser(ctx, st); err != nil {
 		return err
 	}
+	// Unlocking ran scrypt (256 MiB per key at the standard cost) and
+	// bcrypt; hand that memory back now rather than carry it for the
+	// node's whole life.
+	debug.FreeOSMemory()
 
 	ethURL := cfg.EthURL
 	dc, err := n.startDevChain(ctx, ks)
