@@ -113,7 +113,7 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	c.LinkContract = r.address("LINK_CONTRACT_ADDRESS")
 	c.OracleContract = r.address("ORACLE_CONTRACT_ADDRESS")
 	c.HeadHistoryDepth = r.uint("ETH_HEAD_TRACKER_HISTORY_DEPTH", 100, 100_000)
-	c.BlockBackfillDepth = r.uint("BLOCK_BACKFILL_DEPTH", 10, 100_000)
+	c.BlockBackfillDepth = r.uint("BLOCK_BACKFILL_DEPTH", 1000, 100_000)
 
 	c.MinIncomingConfirmations = r.uint("MIN_INCOMING_CONFIRMATIONS", 3, 10_000)
 	c.MinOutgoingConfirmations = r.uint("MIN_OUTGOING_CONFIRMATIONS", 12, 10_000)
