@@ -214,3 +214,34 @@ func (s *Store) RaiseNextNonce(ctx context.Context, from common.Address, atLeast
 	}
 	return s.NextNonce(ctx, from)
 }
+
+// TxsFromNonce returns from's txes at nonce or above that are not
+// unconfirmed (mined, confirmed or reverted), with their attempts, by
+// nonce. The TxManager asks it with the chain's nonce for the key: any tx
+// it returns was mined in a block the chain no longer has. It reads the
+// (from_address, nonce) index, so it is cheap when it finds nothing.
+func (s *Store) TxsFromNonce(ctx context.Context, from common.Address, nonce uint64) ([]models.Tx, error) {
+	var txs []models.Tx
+	err := withAttempts(s.conn(ctx)).
+		Where("from_address = ? AND nonce >= ? AND state <> ?", from, nonce, models.TxStateUnconfirmed).
+		Order("nonce").Find(&txs).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing txes of %s from nonce %d: %w", from.Hex(), nonce, err)
+	}
+	return txs, nil
+}
+
+// FinalTxsSince returns the final txes (confirmed or reverted) mined at
+// block sinceBlock or later, without attempts, by block. The TxManager
+// reads it once at start to know which receipts a reorg could still
+// undo.
+func (s *Store) FinalTxsSince(ctx context.Context, sinceBlock int64) ([]models.Tx, error) {
+	var txs []models.Tx
+	err := s.conn(ctx).
+		Where("state IN ? AND block_number >= ?", []models.TxState{models.TxStateConfirmed, models.TxStateReverted}, sinceBlock).
+		Order("block_number, id").Find(&txs).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing final txes since block %d: %w", sinceBlock, err)
+	}
+	return txs, nil
+}

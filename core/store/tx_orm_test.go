@@ -186,3 +186,90 @@ func TestTxNonces(t *testing.T) {
 		assert.Equal(t, uint64(10), n)
 	})
 }
+
+// TestTxsFromNonceAndFinalTxsSince: the reorg queries find only the
+// key's txes that are past the chain's nonce and not unconfirmed, and the
+// final txes mined at or after a block; a tx put back to unconfirmed
+// leaves both.
+func TestTxsFromNonceAndFinalTxsSince(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		from := common.HexToAddress("0x0000000000000000000000000000000000000001")
+		other := common.HexToAddress("0x0000000000000000000000000000000000000002")
+		blockHash := hashN(99)
+		mine := func(tx *models.Tx, state models.TxState, block int64) {
+			h, st, used := tx.Attempts[0].Hash, uint64(1), uint64(21000)
+			tx.State, tx.Hash, tx.BlockNumber, tx.BlockHash, tx.ReceiptStatus, tx.GasUsed = state, &h, &block, &blockHash, &st, &used
+			require.NoError(t, s.SaveTxState(ctx, tx))
+		}
+		var txs []*models.Tx
+		for i, state := range []models.TxState{models.TxStateConfirmed, models.TxStateReverted, models.TxStateMined, models.TxStateUnconfirmed} {
+			tx := newTestTx("", from, uint64(i), hashN(byte(10+i)))
+			require.NoError(t, s.InsertTx(ctx, tx))
+			if state != models.TxStateUnconfirmed {
+				mine(tx, state, int64(100+i))
+			}
+			txs = append(txs, tx)
+		}
+		otherTx := newTestTx("", other, 5, hashN(20))
+		require.NoError(t, s.InsertTx(ctx, otherTx))
+		mine(otherTx, models.TxStateConfirmed, 101)
+
+		nonces := func(txs []models.Tx) []uint64 {
+			var out []uint64
+			for _, tx := range txs {
+				out = append(out, tx.Nonce)
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			from  common.Address
+			nonce uint64
+			want  []uint64
+		}{
+			{from, 0, []uint64{0, 1, 2}},
+			{from, 1, []uint64{1, 2}},
+			{from, 3, nil},
+			{other, 0, []uint64{5}},
+			{other, 6, nil},
+		} {
+			got, err := s.TxsFromNonce(ctx, tc.from, tc.nonce)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, nonces(got), "%s from nonce %d", tc.from.Hex(), tc.nonce)
+			for _, tx := range got {
+				assert.Len(t, tx.Attempts, 1, "with attempts")
+			}
+		}
+
+		ids := func(txs []models.Tx) []int64 {
+			var out []int64
+			for _, tx := range txs {
+				out = append(out, tx.ID)
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			since int64
+			want  []int64
+		}{
+			{0, []int64{txs[0].ID, txs[1].ID, otherTx.ID}},
+			{101, []int64{txs[1].ID, otherTx.ID}},
+			{102, nil},
+		} {
+			got, err := s.FinalTxsSince(ctx, tc.since)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, ids(got), "since block %d", tc.since)
+		}
+
+		// Back to unconfirmed after a reorg: in neither list.
+		txs[0].State, txs[0].Hash, txs[0].BlockNumber, txs[0].BlockHash, txs[0].ReceiptStatus, txs[0].GasUsed = models.TxStateUnconfirmed, nil, nil, nil, nil, nil
+		require.NoError(t, s.SaveTxState(ctx, txs[0]))
+		got, err := s.TxsFromNonce(ctx, from, 0)
+		require.NoError(t, err)
+		assert.Equal(t, []uint64{1, 2}, nonces(got))
+		final, err := s.FinalTxsSince(ctx, 0)
+		require.NoError(t, err)
+		assert.Equal(t, []int64{txs[1].ID, otherTx.ID}, ids(final))
+	})
+}
