@@ -25,9 +25,23 @@ import (
 // already 0x hex, as the eth* tasks leave it). "fromAddress" picks the
 // node's key (unset: the TxManager's default) and "gasLimit" overrides
 // Deps.GasLimit. data.result becomes the transaction hash.
+//
+// A TxSender error wrapping ErrTxRejected errors the task for good; one
+// wrapping ErrTxUnavailable (the chain or the database could not be
+// reached) pauses it in pending_connection, to be performed again once
+// the connection is back, without counting as an attempt; any other error
+// is a transient fault retried with backoff.
 type EthTx struct {
 	deps Deps
 }
+
+// ErrTxRejected marks a TxSender error no retry can fix: a bad request, no
+// key to send from.
+var ErrTxRejected = errors.New("transaction rejected")
+
+// ErrTxUnavailable marks a TxSender error from a chain or database
+// connection that was lost, refused or timed out.
+var ErrTxUnavailable = errors.New("chain or database unavailable")
 
 var _ Adapter = (*EthTx)(nil)
 
@@ -143,7 +157,16 @@ func (e *EthTx) Perform(ctx context.Context, input models.RunInput, params model
 	}
 	hash, err := e.deps.TxSender.CreateTx(ctx, input.TaskRunID, from, to, data, gas)
 	if err != nil {
-		return models.NewRunOutputError(fmt.Errorf("ethtx: sending to %s: %w", to, err))
+		err = fmt.Errorf("ethtx: sending to %s: %w", to, err)
+		switch {
+		case errors.Is(err, ErrTxRejected):
+			return models.NewRunOutputError(err)
+		case errors.Is(err, ErrTxUnavailable):
+			out := models.NewRunOutputPending(models.RunStatusPendingConnection, input.Data)
+			out.Error = err.Error()
+			return out
+		}
+		return models.NewRunOutputRetryableError(err)
 	}
 	out, err := models.SetJSONKey(input.Data, "result", hash.Hex())
 	if err != nil {

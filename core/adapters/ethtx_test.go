@@ -3,6 +3,7 @@ package adapters_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -147,6 +148,35 @@ func TestEthTxFaults(t *testing.T) {
 			out := performEthTx(t, tt.sender, models.RunInput{Data: models.JSON(tt.data)}, tt.params)
 			require.Equal(t, models.RunStatusErrored, out.Status)
 			assert.Contains(t, out.Error, tt.want)
+		})
+	}
+}
+
+// TestEthTxSenderErrorKinds: a rejection errors the task for good, an
+// unreachable chain or database pauses it in pending_connection with its
+// input, anything else is a transient fault to retry.
+func TestEthTxSenderErrorKinds(t *testing.T) {
+	const to = "0x00000000000000000000000000000000000000dd"
+	tests := []struct {
+		name      string
+		err       error
+		status    models.RunStatus
+		retryable bool
+	}{
+		{"rejected", fmt.Errorf("creating tx: %w: to address is required", adapters.ErrTxRejected), models.RunStatusErrored, false},
+		{"unavailable", fmt.Errorf("%w: reading latest header: not connected", adapters.ErrTxUnavailable), models.RunStatusPendingConnection, false},
+		{"other", errors.New("nonce trouble"), models.RunStatusErrored, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := models.RunInput{TaskRunID: "tr1", Data: models.JSON(`{"result":"0x01"}`)}
+			out := performEthTx(t, &recordingTxSender{err: tt.err}, in, `{"address":"`+to+`"}`)
+			require.Equal(t, tt.status, out.Status)
+			require.Equal(t, tt.retryable, out.Retryable)
+			assert.Contains(t, out.Error, tt.err.Error())
+			if tt.status == models.RunStatusPendingConnection {
+				require.JSONEq(t, string(in.Data), string(out.Data), "paused with its input, to be performed again")
+			}
 		})
 	}
 }

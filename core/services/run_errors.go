@@ -1,9 +1,18 @@
 package services
 
 import (
+	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/pythia-oracle/pythia/core/chain"
 	"github.com/pythia-oracle/pythia/core/store"
 )
 
@@ -28,3 +37,50 @@ var (
 	// of the bridge the run waits for.
 	ErrBridgeUnauthorized = errors.New("bridge token does not match")
 )
+
+// IsConnectionFault reports whether err comes from a chain or database
+// connection that was lost or refused, or a call that timed out (the
+// chain client's ErrNotConnected, a WebSocket closed under it, i/o
+// timeouts, refused or reset connections, an RPC deadline, PostgreSQL
+// shutting down or starting up, a busy SQLite): faults that go away by
+// themselves, so the work is tried again later instead of failing.
+func IsConnectionFault(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, chain.ErrNotConnected),
+		errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, net.ErrClosed),
+		errors.As(err, &netErr):
+		return true
+	case errors.As(err, &pgErr):
+		// 08: connection exception; 57P01-03: admin or crash shutdown,
+		// cannot connect now; 53300: too many connections; 40001 and
+		// 40P01: serialization failure and deadlock.
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P") ||
+			pgErr.Code == "53300" || pgErr.Code == "40001" || pgErr.Code == "40P01"
+	case pgconn.Timeout(err):
+		return true
+	}
+	// Errors that crossed a boundary as text only (the RPC client's, the
+	// database driver's).
+	msg := strings.ToLower(err.Error())
+	for _, s := range connectionFaultTexts {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+var connectionFaultTexts = []string{
+	"not connected", "websocket: close", "i/o timeout", "connection refused", "connection reset",
+	"broken pipe", "unexpected eof", "conn closed", "use of closed network connection", "bad connection",
+	"context deadline exceeded", "server closed the connection", "the database system is",
+	"sqlstate 57p0", "sqlstate 08", "database is locked", "failed to connect",
+}

@@ -643,7 +643,7 @@ func (rm *RunManager) ResumeConnectingTask(ctx context.Context, runID string) er
 		if tr == nil {
 			return false, nil
 		}
-		tr.Status, run.Status = models.RunStatusInProgress, models.RunStatusInProgress
+		tr.Status, run.Status, tr.WakeAt = models.RunStatusInProgress, models.RunStatusInProgress, nil
 		return true, rm.store.SaveJobRun(ctx, run)
 	})
 }

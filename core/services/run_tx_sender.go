@@ -28,6 +28,11 @@ type TxCreator interface {
 // crash after it leaves both, and the run waits for the transaction
 // without performing ethtx again; a second call for the same task run
 // returns the first transaction. So an answer is never sent twice.
+//
+// Its errors tell the ethtx adapter what to do: a TxManager rejection wraps
+// adapters.ErrTxRejected (the task errors); a lost chain or database
+// connection (IsConnectionFault) wraps adapters.ErrTxUnavailable (the task
+// waits in pending_connection and is performed again).
 type RunTxSender struct {
 	store *store.Store
 	txm   TxCreator
@@ -38,6 +43,19 @@ var _ adapters.TxSender = (*RunTxSender)(nil)
 // NewRunTxSender returns the TxSender to put in adapters.Deps.
 func NewRunTxSender(st *store.Store, txm TxCreator) *RunTxSender {
 	return &RunTxSender{store: st, txm: txm}
+}
+
+// classifyTxError marks err for the ethtx adapter: a rejection by the
+// TxManager (bad request, no or unknown key) wraps adapters.ErrTxRejected,
+// a chain or database connection fault adapters.ErrTxUnavailable.
+func classifyTxError(ctx context.Context, err error) error {
+	switch {
+	case errors.Is(err, txmanager.ErrBadRequest), errors.Is(err, txmanager.ErrNoKeys), errors.Is(err, txmanager.ErrUnknownKey):
+		return fmt.Errorf("%w: %w", adapters.ErrTxRejected, err)
+	case ctx.Err() == nil && IsConnectionFault(err):
+		return fmt.Errorf("%w: %w", adapters.ErrTxUnavailable, err)
+	}
+	return err
 }
 
 // CreateTx records and sends the task run's transaction and returns its
@@ -58,7 +76,7 @@ func (s *RunTxSender) CreateTx(ctx context.Context, taskRunID string, from, to c
 		return err
 	})
 	if err != nil {
-		return common.Hash{}, fmt.Errorf("recording transaction of task run %s: %w", taskRunID, err)
+		return common.Hash{}, fmt.Errorf("recording transaction of task run %s: %w", taskRunID, classifyTxError(ctx, err))
 	}
 	s.txm.Trigger()
 	switch {

@@ -250,6 +250,19 @@ func (s *Store) UnfinishedRuns(ctx context.Context) ([]models.JobRun, error) {
 	return runs, nil
 }
 
+// StalledRunIDs returns the IDs of up to limit runs in one of statuses
+// last saved before updatedBefore, oldest first: what the runner's sweep
+// queues again.
+func (s *Store) StalledRunIDs(ctx context.Context, statuses []models.RunStatus, updatedBefore time.Time, limit int) ([]string, error) {
+	var ids []string
+	err := s.conn(ctx).Model(&models.JobRun{}).Where("status IN ? AND updated_at < ?", statuses, updatedBefore.UTC()).
+		Order("updated_at, id").Limit(limit).Pluck("id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing stalled job runs: %w", err)
+	}
+	return ids, nil
+}
+
 // RunsPendingStatus returns the runs in status, oldest first, with their
 // children.
 func (s *Store) RunsPendingStatus(ctx context.Context, status models.RunStatus) ([]models.JobRun, error) {

@@ -2,6 +2,8 @@ package runner_test
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"math/big"
 	"testing"
 	"time"
@@ -10,11 +12,14 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pythia-oracle/pythia/core/chain"
+	"github.com/pythia-oracle/pythia/core/internal/faultproxy"
 	"github.com/pythia-oracle/pythia/core/internal/simchain"
 	"github.com/pythia-oracle/pythia/core/internal/testdb"
 	"github.com/pythia-oracle/pythia/core/keystore"
 	"github.com/pythia-oracle/pythia/core/services"
 	"github.com/pythia-oracle/pythia/core/services/txmanager"
+	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
 
@@ -96,4 +101,92 @@ func TestEthTxThroughTheTxManager(t *testing.T) {
 	require.False(t, pending)
 	require.Equal(t, to, *chainTx.To())
 	require.Equal(t, append(common.FromHex("0x12345678"), common.LeftPadBytes([]byte{42}, 32)...), chainTx.Data())
+}
+
+// TestEthTxWaitsOutALostChainConnection drops the WebSocket to the chain
+// (the simulated chain served through a proxy that is cut) while a run's
+// ethtx creates its transaction: the run waits in pending_connection, the
+// fault does not count as an attempt, and once the connection is back the
+// transaction is sent once and the run completes. The runner learns of
+// the fault either only from the failed call (the head tracker has not
+// seen it yet) or also from the head tracker's Disconnect and Connect.
+func TestEthTxWaitsOutALostChainConnection(t *testing.T) {
+	tests := []struct {
+		name       string
+		tellRunner bool
+	}{
+		{"fault seen only by the call", false},
+		{"fault also reported by the head tracker", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := testdb.Open(t)
+			ks := keystore.New(st, keystore.LightConfig(), nil)
+			require.NoError(t, ks.Unlock(ctx, "password"))
+			from := ks.Addresses()[0]
+			port, err := simchain.FreePort()
+			require.NoError(t, err)
+			sim := simchain.New(types.GenesisAlloc{from: {Balance: simchain.Ether(10)}}, simchain.WithRPC(port))
+			t.Cleanup(func() { _ = sim.Close() })
+			proxy := faultproxy.Start(t, fmt.Sprintf("127.0.0.1:%d", port))
+			client, err := chain.New(chain.Config{URL: "ws://" + proxy.Addr(), ChainID: simchain.ChainID,
+				ReconnectMinBackoff: 20 * time.Millisecond, ReconnectMaxBackoff: 100 * time.Millisecond}, slog.New(slog.DiscardHandler))
+			require.NoError(t, err)
+			require.NoError(t, client.Dial(ctx))
+			require.NoError(t, client.Start(ctx))
+			t.Cleanup(func() { _ = client.Close() })
+
+			txm, err := txmanager.New(txmanager.Config{
+				GasPriceDefault: big.NewInt(20e9), MaxGasPrice: big.NewInt(500e9), TipCapDefault: big.NewInt(1e9),
+				BumpThreshold: 5, BumpWei: big.NewInt(1e9), BumpPercent: 20, MinConfirmations: 1,
+			}, st, client, ks, nil)
+			require.NoError(t, err)
+			require.NoError(t, txm.Start(ctx))
+			t.Cleanup(func() { require.NoError(t, txm.Close()) })
+			n := newNode(t, st, nodeOpts{txSender: services.NewRunTxSender(st, txm)})
+			txm.OnTxFinal(n.rm.OnTxFinal)
+			to := common.HexToAddress("0x00000000000000000000000000000000000000aa")
+			job := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[{"type":"ethuint256"},
+				{"type":"ethtx","params":{"address":"`+to.Hex()+`","functionSelector":"0x12345678"}}]}`)
+
+			proxy.Cut()
+			require.Eventually(t, func() bool { return !client.Connected() }, waitFor, 5*time.Millisecond)
+			run, err := n.rm.ExecuteJobFromWeb(ctx, job.ID, models.JSON(`{"result":42}`))
+			require.NoError(t, err)
+			paused := waitStatus(t, st, run.ID, models.RunStatusPendingConnection)
+			require.Equal(t, models.RunStatusPendingConnection, paused.TaskRuns[1].Status)
+			require.Zero(t, paused.TaskRuns[1].Attempts, "a lost connection is not an attempt")
+			if tt.tellRunner {
+				n.rm.Runner().Disconnect()
+			}
+			_, err = st.TxByTaskRunID(ctx, paused.TaskRuns[1].ID)
+			require.ErrorIs(t, err, store.ErrNotFound, "nothing recorded while the chain is unreachable")
+
+			proxy.Restore()
+			require.Eventually(t, client.Connected, waitFor, 5*time.Millisecond)
+			if tt.tellRunner {
+				require.NoError(t, n.rm.Runner().Connect(ctx, nil))
+			}
+			var done *models.JobRun
+			require.Eventually(t, func() bool {
+				sim.Commit()
+				hdr, err := client.HeaderByNumber(ctx, nil)
+				if err != nil {
+					return false
+				}
+				h := &models.Head{Hash: hdr.Hash(), Number: hdr.Number.Int64(), ParentHash: hdr.ParentHash, Timestamp: time.Unix(int64(hdr.Time), 0)}
+				txm.OnNewHead(ctx, h)
+				n.rm.Runner().OnNewHead(ctx, h)
+				done, err = st.FindJobRun(ctx, run.ID)
+				require.NoError(t, err)
+				require.NotEqual(t, models.RunStatusErrored, done.Status, "run errored")
+				return done.Status == models.RunStatusCompleted
+			}, waitFor, 50*time.Millisecond)
+			require.Equal(t, 1, done.TaskRuns[1].Attempts)
+			_, count, err := st.Txs(ctx, 0, 10)
+			require.NoError(t, err)
+			require.EqualValues(t, 1, count, "one transaction for the task run")
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"math/big"
 	"strconv"
@@ -35,42 +36,86 @@ func (r *JobRunner) execute(ctx context.Context, runID string) {
 
 	lggr := r.lggr.With("run_id", runID)
 	run, err := r.deps.Store.FindJobRun(runCtx, runID)
-	if err != nil {
-		if runCtx.Err() == nil {
-			lggr.Error("loading run", "err", err)
-		}
+	switch {
+	case err == nil:
+	case runCtx.Err() != nil:
+		return
+	case errors.Is(err, store.ErrNotFound):
+		lggr.Warn("queued run does not exist; dropped")
+		return
+	default:
+		// A database fault: the run stays queued (after a backoff), it is
+		// never dropped.
+		r.retryLater(lggr, runID, "loading run", err)
 		return
 	}
 	if !r.resumable(run) {
+		r.clearFaults(runID)
 		return
 	}
 	lggr = lggr.With("job_id", run.JobSpecID)
 	job, err := r.deps.Store.FindJobSpec(runCtx, run.JobSpecID)
 	if err != nil {
 		if runCtx.Err() == nil {
-			lggr.Error("loading the run's job", "err", err)
-			r.WakeAt(runID, r.cfg.Now().Add(r.cfg.RetryBackoff))
+			r.retryLater(lggr, runID, "loading the run's job", err)
 		}
 		return
 	}
 	err = r.executeRun(runCtx, run, job)
 	switch {
 	case err == nil:
+		if run.Status != models.RunStatusPendingConnection {
+			r.clearFaults(runID)
+		}
 	case errors.Is(err, store.ErrRunFinished):
+		r.clearFaults(runID)
 		lggr.Info("run finished elsewhere (cancelled) while a task ran")
 	case runCtx.Err() != nil:
 		// Stopping or cancelled: the run stays as last saved.
 	default:
-		lggr.Error("executing run; will try again", "err", err)
-		r.WakeAt(runID, r.cfg.Now().Add(r.cfg.RetryBackoff))
+		r.retryLater(lggr, runID, "executing run", err)
 	}
+}
+
+// retryLater queues the run again after a backoff that doubles with each
+// consecutive fault of the run (a database or connection fault while
+// handling it), up to MaxRetryBackoff.
+func (r *JobRunner) retryLater(lggr *slog.Logger, runID, what string, err error) {
+	r.mu.Lock()
+	r.faults[runID]++
+	n := r.faults[runID]
+	r.mu.Unlock()
+	wait := r.backoff(n)
+	lggr.Error(what+"; will try again", "err", err, "retry_in", wait)
+	r.WakeAt(runID, r.cfg.Now().Add(wait))
+}
+
+// faultBackoff counts a fault of the run and returns the wait before the
+// next try, without logging.
+func (r *JobRunner) faultBackoff(runID string) time.Duration {
+	r.mu.Lock()
+	r.faults[runID]++
+	n := r.faults[runID]
+	r.mu.Unlock()
+	return r.backoff(n)
+}
+
+func (r *JobRunner) clearFaults(runID string) {
+	r.mu.Lock()
+	delete(r.faults, runID)
+	r.mu.Unlock()
 }
 
 // resumable reports whether a worker may go on with the run now: it is
 // runnable or asleep, and its next task's wake time (a sleep's end, or a
 // retry's backoff) has come.
 func (r *JobRunner) resumable(run *models.JobRun) bool {
-	if !run.Status.Runnable() && run.Status != models.RunStatusPendingSleep {
+	switch {
+	case run.Status.Runnable(), run.Status == models.RunStatusPendingSleep:
+	case run.Status == models.RunStatusPendingConnection && r.Connected():
+		// Paused by a connection fault the head tracker did not report
+		// (or reported and fixed since): try again at its wake time.
+	default:
 		return false
 	}
 	tr := run.NextTaskRun()
@@ -96,7 +141,7 @@ func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *mod
 			return r.pause(ctx, run, tr, models.RunStatusPendingIncomingConfirmations, nil)
 		}
 		if tr.Type == adapters.TypeEthTx && !r.Connected() {
-			return r.pause(ctx, run, tr, models.RunStatusPendingConnection, nil)
+			return r.waitConnection(ctx, run, tr, models.RunOutput{})
 		}
 		if tr.Index < 0 || tr.Index >= len(job.Tasks) {
 			return r.fail(ctx, run, tr, models.NewRunOutputError(fmt.Errorf("job %s has no task %d", job.ID, tr.Index)), nil)
@@ -113,6 +158,13 @@ func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *mod
 			attempt.Error = &msg
 		}
 		switch {
+		case out.Status == models.RunStatusPendingConnection:
+			// The chain or the database could not be reached: not an
+			// attempt, and not an error of the run.
+			tr.Attempts--
+			lggr.Warn("task could not reach the chain or the database; it waits for the connection",
+				"task", tr.Index, "type", tr.Type, "err", out.Error)
+			return r.waitConnection(ctx, run, tr, out)
 		case out.Status == models.RunStatusErrored && out.Retryable && tr.Attempts < r.maxAttempts(task):
 			res := models.RunResultFrom(out)
 			wait := r.backoff(tr.Attempts)
@@ -260,6 +312,28 @@ func (r *JobRunner) pause(ctx context.Context, run *models.JobRun, tr *models.Ta
 	r.lggr.Info("run paused", "run_id", run.ID, "job_id", run.JobSpecID, "status", status, "task", tr.Index, "type", tr.Type)
 	if status == models.RunStatusPendingSleep {
 		r.WakeAt(run.ID, *tr.WakeAt)
+	}
+	return nil
+}
+
+// waitConnection pauses the run in pending_connection (with the data the
+// task was given, when out has it). Connect resumes it; if the chain is
+// connected as far as the runner knows (the fault came before the head
+// tracker saw it, or the connection came back meanwhile) it is also tried
+// again after a backoff, so no wake-up is lost.
+func (r *JobRunner) waitConnection(ctx context.Context, run *models.JobRun, tr *models.TaskRun, out models.RunOutput) error {
+	retryAt := r.cfg.Now().Add(r.faultBackoff(run.ID))
+	tr.Status, run.Status, tr.WakeAt = models.RunStatusPendingConnection, models.RunStatusPendingConnection, &retryAt
+	if !out.Data.IsNull() {
+		tr.Result = mergeResult(tr.Result, models.RunResult{Data: out.Data, Status: models.RunStatusPendingConnection})
+	}
+	if err := r.deps.Store.SaveJobRun(ctx, run); err != nil {
+		return err
+	}
+	r.lggr.Info("run paused", "run_id", run.ID, "job_id", run.JobSpecID, "status", run.Status, "task", tr.Index, "type", tr.Type)
+	// Checked after the save: a Connect from now on lists this run.
+	if r.Connected() {
+		r.WakeAt(run.ID, retryAt)
 	}
 	return nil
 }

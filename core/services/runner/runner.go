@@ -20,6 +20,8 @@ const (
 	DefaultMaxTaskAttempts = 3
 	DefaultRetryBackoff    = time.Second
 	DefaultMaxRetryBackoff = time.Minute
+	DefaultSweepInterval   = 15 * time.Second
+	sweepLimit             = 1000
 )
 
 // Config tunes the JobRunner. Zero fields get the defaults above.
@@ -33,6 +35,12 @@ type Config struct {
 	// attempt up to MaxRetryBackoff.
 	RetryBackoff    time.Duration
 	MaxRetryBackoff time.Duration
+	// SweepInterval is how often runs that should be executing but sat
+	// untouched for that long (unstarted, in_progress, and pending_connection
+	// while the chain is connected) are queued again, and the runs waiting
+	// on their transaction are checked: a safety net for a wake-up lost to
+	// a fault. Negative turns it off.
+	SweepInterval time.Duration
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -50,6 +58,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxRetryBackoff < c.RetryBackoff {
 		c.MaxRetryBackoff = max(DefaultMaxRetryBackoff, c.RetryBackoff)
 	}
+	if c.SweepInterval == 0 {
+		c.SweepInterval = DefaultSweepInterval
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -62,6 +73,7 @@ type Store interface {
 	FindJobSpec(ctx context.Context, id string) (*models.JobSpec, error)
 	SaveJobRun(ctx context.Context, run *models.JobRun, attempts ...models.TaskRunAttempt) error
 	UnfinishedRuns(ctx context.Context) ([]models.JobRun, error)
+	StalledRunIDs(ctx context.Context, statuses []models.RunStatus, updatedBefore time.Time, limit int) ([]string, error)
 	CancelJobRun(ctx context.Context, id string, at time.Time) error
 }
 
@@ -103,6 +115,7 @@ type JobRunner struct {
 	mu       sync.Mutex
 	inflight map[string]context.CancelFunc
 	timers   map[string]*time.Timer
+	faults   map[string]int // consecutive faults per run, for backoff
 	closed   bool
 
 	latest       atomic.Pointer[models.Head]
@@ -129,6 +142,7 @@ func New(cfg Config, deps Deps, lggr *slog.Logger) (*JobRunner, error) {
 		work:       make(chan string),
 		inflight:   map[string]context.CancelFunc{},
 		timers:     map[string]*time.Timer{},
+		faults:     map[string]int{},
 		headSignal: make(chan struct{}, 1),
 		connSignal: make(chan struct{}, 1),
 	}
@@ -150,6 +164,9 @@ func (r *JobRunner) Start(_ context.Context) error {
 		}
 		r.Go(r.chainLoop)
 		r.Go(r.recover)
+		if r.cfg.SweepInterval > 0 {
+			r.Go(r.sweepLoop)
+		}
 		return nil
 	})
 }
@@ -195,6 +212,43 @@ func (r *JobRunner) recover(ctx context.Context) {
 	r.lggr.Info("recovered unfinished runs", "unfinished", len(runs), "queued", resumed, "timed", sleeping)
 	// Answers confirmed while the node was down are found by a pass over
 	// the runs waiting on their transaction.
+	r.Poke()
+}
+
+// sweepLoop queues, every SweepInterval, the runs a lost wake-up left
+// behind, and asks the hooks for a pass over the runs waiting on
+// confirmations.
+func (r *JobRunner) sweepLoop(ctx context.Context) {
+	t := time.NewTicker(r.cfg.SweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			r.sweep(ctx)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func (r *JobRunner) sweep(ctx context.Context) {
+	statuses := []models.RunStatus{models.RunStatusUnstarted, models.RunStatusInProgress}
+	if r.Connected() {
+		statuses = append(statuses, models.RunStatusPendingConnection)
+	}
+	ids, err := r.deps.Store.StalledRunIDs(ctx, statuses, r.cfg.Now().Add(-r.cfg.SweepInterval), sweepLimit)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.lggr.Warn("sweeping stalled runs", "err", err)
+		}
+		return
+	}
+	for _, id := range ids {
+		r.Enqueue(id)
+	}
+	if len(ids) > 0 {
+		r.lggr.Info("queued stalled runs again", "runs", len(ids))
+	}
 	r.Poke()
 }
 
