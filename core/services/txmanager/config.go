@@ -44,6 +44,16 @@ type Config struct {
 	// MinConfirmations is how deep a receipt's block must be for the
 	// transaction to be final (MIN_OUTGOING_CONFIRMATIONS); 0 means 1.
 	MinConfirmations uint64
+	// FinalityDepth is how many blocks a final transaction's block is
+	// still checked against the chain after a reorg is seen (a reorg
+	// deeper than MinConfirmations); default 50. Deeper than that, the
+	// chain's nonce of the key still shows a dropped transaction.
+	FinalityDepth uint64
+	// StallResendBlocks is how many blocks a key's next nonce may wait
+	// unmined since it was last sent before its latest attempt is
+	// broadcast again (a node that dropped or never accepted it holds
+	// every later nonce); default 3. It does not delay bumping.
+	StallResendBlocks uint64
 	// LinkAddress is the LINK token whose balances Balances reports; nil
 	// reports none.
 	LinkAddress *common.Address
@@ -81,6 +91,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MinConfirmations == 0 {
 		c.MinConfirmations = 1
+	}
+	if c.FinalityDepth == 0 {
+		c.FinalityDepth = 50
+	}
+	if c.StallResendBlocks == 0 {
+		c.StallResendBlocks = 3
 	}
 	if c.BalanceCacheTTL <= 0 {
 		c.BalanceCacheTTL = 5 * time.Second

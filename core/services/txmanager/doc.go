@@ -23,6 +23,32 @@
 // too low" for a transaction that was not mined means another sender used
 // the nonce: the transaction gets the key's next nonce.
 //
+// Reorgs deeper than MinConfirmations: no transaction is lost while its
+// signed attempt can still be mined. On each pass, for every key with
+// unfinished or recently final transactions, the chain's nonce
+// (NonceAt latest, one call per key) is compared with the transactions
+// held as mined, confirmed or reverted: any at or above it (an indexed
+// query that normally finds nothing) was in a block the chain no longer
+// has — anvil's reorg drops such transactions without a trace. Each goes
+// back to unconfirmed and its saved attempt is broadcast again with its
+// nonce, then the key's later nonces follow; the transaction row, and so
+// the task run's unique transaction, is kept, so no second transaction is
+// ever created. The inferred depth is logged. When the head tracker
+// reports a reorg (OnReorg), or a head is not the child of the previous
+// one, the blocks of the final transactions mined within FinalityDepth
+// blocks are checked against the canonical chain: one found in another
+// block keeps its final state with the new block; one found in none goes
+// back to unconfirmed. A final transaction that goes back to unconfirmed
+// is announced again by OnTxFinal when it is final again, so those
+// callbacks must be idempotent.
+//
+// Nonce gaps: when a key's next nonce on the chain is held by an
+// unconfirmed transaction that has waited StallResendBlocks since it was
+// last sent (the node dropped it or never accepted it), its latest
+// attempt is broadcast again, without moving its bump schedule. When no
+// transaction of this node holds that nonce, the gap is logged as an
+// error once.
+//
 // A transaction is final at MinConfirmations blocks: confirmed (status 1)
 // or reverted (status 0, with the revert reason found by replaying the call
 // at the parent block). Callbacks registered with OnTxFinal are called once

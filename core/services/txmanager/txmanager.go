@@ -72,10 +72,14 @@ type TxManager struct {
 	chainID   *big.Int
 	paused    map[common.Address]pause
 	finalFns  []FinalFunc
+	verify    bool // check recent final txs' blocks on the next pass
 
 	// Owned by the worker goroutine.
 	initialized bool
 	atCeiling   map[int64]bool
+	recent      map[int64]recentTx        // final txs within FinalityDepth
+	resent      map[int64]int64           // tx ID: head of its last stall re-broadcast
+	gapWarned   map[common.Address]uint64 // key: chain nonce of the gap last warned about
 
 	balMu      sync.Mutex
 	balances   []KeyBalance
@@ -105,6 +109,9 @@ func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logge
 		wake:      make(chan struct{}, 1),
 		paused:    map[common.Address]pause{},
 		atCeiling: map[int64]bool{},
+		recent:    map[int64]recentTx{},
+		resent:    map[int64]int64{},
+		gapWarned: map[common.Address]uint64{},
 	}
 	m.lggr = lggr.With("service", m.Name())
 	if cfg.ChainID != nil {
@@ -155,10 +162,16 @@ func (m *TxManager) Trigger() {
 	}
 }
 
-// OnTxFinal registers fn to be called, on the worker goroutine, once per
-// transaction when it becomes confirmed or reverted. fn must not block for
-// long. A transaction that became final while the node was down is not
+// OnTxFinal registers fn to be called, on the worker goroutine, when a
+// transaction becomes confirmed or reverted. fn must not block for long.
+// A transaction that became final while the node was down is not
 // announced again: look it up with FindTxByTaskRun.
+//
+// fn must be idempotent: a reorg deeper than MinConfirmations can take a
+// final transaction's block out; the transaction goes back to
+// unconfirmed, its same nonce and signed attempt are sent again, and
+// when it is final once more fn is called again for it (possibly with
+// another block, or reverted where it had been confirmed).
 func (m *TxManager) OnTxFinal(fn FinalFunc) {
 	if fn == nil {
 		return
@@ -200,6 +213,12 @@ func (m *TxManager) OnNewHead(_ context.Context, head *models.Head) {
 	}
 	h := *head // the latest head, even a lower one after a reorg
 	m.mu.Lock()
+	if prev := m.head; prev != nil && prev.Hash != h.Hash &&
+		(h.Number != prev.Number+1 || h.ParentHash != prev.Hash) {
+		// Not the child of the last head: a reorg, or heads were
+		// skipped. Either way recent blocks are checked again.
+		m.verify = true
+	}
 	m.head = &h
 	m.mu.Unlock()
 	m.Trigger()

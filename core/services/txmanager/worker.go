@@ -42,9 +42,11 @@ func (m *TxManager) run(ctx context.Context) {
 }
 
 // pass does everything the latest head asks for: on the first pass it
-// syncs nonces and re-broadcasts every unconfirmed transaction; then for
-// each key, in nonce order, it looks up receipts, finalizes, re-broadcasts
-// after a reorg, bumps and sends unsent attempts.
+// syncs nonces and re-broadcasts every unconfirmed transaction; after a
+// reorg it checks the blocks of recently final transactions; for each key
+// it compares the chain's nonce with the transactions held as mined or
+// final (a reorg may have dropped them), then, in nonce order, looks up
+// receipts, finalizes, re-broadcasts, bumps and sends unsent attempts.
 func (m *TxManager) pass(ctx context.Context) error {
 	m.mu.Lock()
 	resendAll := m.resendAll
@@ -59,25 +61,70 @@ func (m *TxManager) pass(ctx context.Context) error {
 		}
 		m.initialized, resendAll = true, true
 	}
+	failed := m.keyPasses(ctx, resendAll)
+	if failed != nil {
+		m.mu.Lock()
+		m.resendAll = m.resendAll || resendAll
+		m.mu.Unlock()
+	}
+	m.forgetOld(m.latestHead())
+	return failed
+}
+
+func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) error {
+	// resend holds txes a reorg sent back to unconfirmed: broadcast them
+	// again this pass.
+	resend := map[int64]bool{}
+	if m.takeVerify() {
+		if err := m.verifyRecent(ctx, resend); err != nil {
+			m.setVerify()
+			return fmt.Errorf("checking recent transactions' blocks: %w", err)
+		}
+	}
 	txs, err := m.db.UnfinishedTxs(ctx)
 	if err != nil {
 		return err
 	}
+	keys := map[common.Address]bool{}
+	for i := range txs {
+		keys[txs[i].From] = true
+	}
+	for _, r := range m.recent {
+		keys[r.From] = true
+	}
+	chainNonces := make(map[common.Address]uint64, len(keys))
 	var failed error
+	reverted := 0
+	for from := range keys {
+		rctx, cancel := m.rpcCtx(ctx)
+		n, err := m.client.NonceAt(rctx, from, nil)
+		cancel()
+		if err != nil {
+			failed = errors.Join(failed, fmt.Errorf("reading nonce of %s: %w", from.Hex(), err))
+			continue
+		}
+		chainNonces[from] = n
+		k, err := m.checkNonce(ctx, from, n, resend)
+		reverted += k
+		if err != nil {
+			failed = errors.Join(failed, fmt.Errorf("checking txes of %s against its nonce %d: %w", from.Hex(), n, err))
+		}
+	}
+	if reverted > 0 {
+		if txs, err = m.db.UnfinishedTxs(ctx); err != nil {
+			return errors.Join(failed, err)
+		}
+	}
 	for i := 0; i < len(txs); {
 		j := i
 		for j < len(txs) && txs[j].From == txs[i].From {
 			j++
 		}
-		if err := m.processKey(ctx, txs[i].From, txs[i:j], resendAll); err != nil {
+		n, known := chainNonces[txs[i].From]
+		if err := m.processKey(ctx, txs[i].From, txs[i:j], resendAll, resend, n, known); err != nil {
 			failed = errors.Join(failed, err)
 		}
 		i = j
-	}
-	if failed != nil {
-		m.mu.Lock()
-		m.resendAll = m.resendAll || resendAll
-		m.mu.Unlock()
 	}
 	return failed
 }
@@ -119,13 +166,25 @@ func (m *TxManager) initialize(ctx context.Context) error {
 		}
 		m.lggr.InfoContext(ctx, "key nonce", "address", addr.Hex(), "chain_pending_nonce", pending, "next_nonce", next)
 	}
+	// A reorg while the node was down is found by checking the recent
+	// final transactions' blocks once.
+	if err := m.loadRecent(ctx, m.latestHead()); err != nil {
+		return err
+	}
+	m.setVerify()
 	return nil
 }
 
 // processKey handles one key's unfinished transactions in nonce order. It
 // stops at a transaction that cannot be sent (the key is paused or the
 // chain refused it), since later nonces cannot be mined before it.
-func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []models.Tx, resendAll bool) error {
+//
+// chainNonce (when known) is the key's nonce on the chain: the next nonce
+// the chain will mine. If the lowest unconfirmed transaction holds it and
+// has waited StallResendBlocks, it is broadcast again; if it is above it,
+// no transaction of this node holds the missing nonces, which is logged.
+func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []models.Tx, resendAll bool,
+	resend map[int64]bool, chainNonce uint64, known bool) error {
 	m.mu.Lock()
 	p, paused := m.paused[from]
 	m.mu.Unlock()
@@ -154,14 +213,32 @@ func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []m
 		m.lggr.InfoContext(ctx, "key is funded: resuming its transactions", "address", from.Hex(), "balance_wei", bal)
 		resendAll = true
 	}
+	var next *models.Tx // the lowest nonce still unconfirmed
 	for i := range txs {
-		stop, err := m.processTx(ctx, &txs[i], resendAll)
+		stop, err := m.processTx(ctx, &txs[i], resendAll || resend[txs[i].ID])
 		if err != nil {
 			return fmt.Errorf("tx %d from %s nonce %d: %w", txs[i].ID, from.Hex(), txs[i].Nonce, err)
 		}
-		if stop {
-			return nil
+		if next == nil && txs[i].State == models.TxStateUnconfirmed {
+			next = &txs[i]
 		}
+		if stop {
+			break
+		}
+	}
+	if next == nil || !known {
+		return nil
+	}
+	if next.Nonce > chainNonce {
+		if warned, ok := m.gapWarned[from]; !ok || warned != chainNonce {
+			m.gapWarned[from] = chainNonce
+			m.lggr.ErrorContext(ctx, "nonce gap: the chain waits for a nonce no transaction of this node holds; later transactions cannot be mined",
+				"address", from.Hex(), "chain_nonce", chainNonce, "lowest_unconfirmed_nonce", next.Nonce, "tx_id", next.ID)
+		}
+		return nil
+	}
+	if _, err := m.resendStalled(ctx, next, chainNonce); err != nil {
+		return fmt.Errorf("tx %d from %s nonce %d: %w", next.ID, from.Hex(), next.Nonce, err)
 	}
 	return nil
 }
@@ -266,8 +343,7 @@ func (m *TxManager) checkMined(ctx context.Context, tx *models.Tx) error {
 	if r == nil {
 		m.lggr.WarnContext(ctx, "tx receipt's block was reorged out: re-broadcasting", "tx_id", tx.ID,
 			"tx_hash", tx.Hash.Hex(), "block_number", *tx.BlockNumber, "block_hash", tx.BlockHash.Hex())
-		tx.State, tx.Hash, tx.BlockHash, tx.BlockNumber, tx.ReceiptStatus, tx.GasUsed = models.TxStateUnconfirmed, nil, nil, nil, nil, nil
-		if err := m.db.SaveTxState(ctx, tx); err != nil {
+		if err := m.unconfirm(ctx, tx); err != nil {
 			return err
 		}
 		_, err := m.broadcast(ctx, tx, tx.LatestAttempt())
@@ -300,6 +376,8 @@ func (m *TxManager) finalize(ctx context.Context, tx *models.Tx) error {
 		return err
 	}
 	delete(m.atCeiling, tx.ID)
+	delete(m.resent, tx.ID)
+	m.remember(tx)
 	attrs := []any{"tx_id", tx.ID, "tx_hash", tx.Hash.Hex(), "block_number", *tx.BlockNumber, "state", tx.State}
 	if tx.TaskRunID != nil {
 		attrs = append(attrs, "task_run_id", *tx.TaskRunID)
