@@ -145,3 +145,99 @@ func followHeads(t *testing.T, ctx context.Context, client *ethclient.Client, m 
 		sub.Unsubscribe()
 	})
 }
+
+// TestAnvilReorgDropsFinalTxes: two transfers confirmed at depth 1 are
+// dropped by anvil_reorg 5 blocks deep (anvil re-includes nothing and
+// sends no removed logs; only its new heads show the reorg). The manager
+// sees the key's chain nonce below them, re-sends their saved attempts
+// with their nonces, and a later nonce is mined after them: every task
+// run has exactly one transaction, each confirmed again on the new chain.
+func TestAnvilReorgDropsFinalTxes(t *testing.T) {
+	url := anviltest.Start(t, "--quiet")
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	client, err := ethclient.DialContext(ctx, url)
+	require.NoError(t, err)
+	t.Cleanup(client.Close)
+
+	db := testdb.Open(t)
+	ks := keystore.New(db, keystore.LightConfig(), nil)
+	require.NoError(t, ks.Unlock(ctx, "password"))
+	from := ks.Addresses()[0]
+	fund, err := types.SignTx(types.NewTx(&types.DynamicFeeTx{
+		ChainID: anviltest.ChainID, Nonce: 0, GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(100e9), Gas: 21_000,
+		To: &from, Value: simchain.Ether(10),
+	}), types.LatestSignerForChainID(anviltest.ChainID), anviltest.Key0())
+	require.NoError(t, err)
+	require.NoError(t, client.SendTransaction(ctx, fund))
+	_, err = bind.WaitMined(ctx, client, fund.Hash())
+	require.NoError(t, err)
+
+	m, err := txmanager.New(txmanager.Config{
+		GasPriceDefault: big.NewInt(20e9), MaxGasPrice: big.NewInt(500e9), BumpThreshold: 3,
+		BumpWei: big.NewInt(1e9), BumpPercent: 20, MinConfirmations: 1,
+	}, db, client, ks, slog.New(slog.NewTextHandler(t.Output(), nil)))
+	require.NoError(t, err)
+	final := make(chan *models.Tx, 16)
+	m.OnTxFinal(func(_ context.Context, tx *models.Tx) { final <- tx })
+	require.NoError(t, m.Start(ctx))
+	t.Cleanup(func() { require.NoError(t, m.Close()) })
+	followHeads(t, ctx, client, m)
+
+	waitFinal := func(n int) map[int64]*models.Tx {
+		t.Helper()
+		got := map[int64]*models.Tx{}
+		for len(got) < n {
+			select {
+			case tx := <-final:
+				got[tx.ID] = tx
+			case <-ctx.Done():
+				t.Fatalf("only %d of %d txes final", len(got), n)
+			}
+		}
+		return got
+	}
+
+	// Automine: one block each, final at once; then 3 empty blocks.
+	var txs []*models.Tx
+	for i, run := range []string{"anvil-reorg-a", "anvil-reorg-b"} {
+		tx, err := m.CreateTx(ctx, nil, txmanager.TxRequest{TaskRunID: run, To: sink, Value: big.NewInt(int64(i + 1)), GasLimit: 21_000})
+		require.NoError(t, err)
+		got := waitFinal(1)[tx.ID]
+		require.NotNil(t, got)
+		require.Equal(t, models.TxStateConfirmed, got.State)
+		txs = append(txs, got)
+	}
+	require.NoError(t, client.Client().CallContext(ctx, nil, "anvil_mine", 3))
+	n, err := client.NonceAt(ctx, from, nil)
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), n)
+
+	require.NoError(t, client.Client().CallContext(ctx, nil, "anvil_reorg", 5, []any{}))
+	n, err = client.NonceAt(ctx, from, nil)
+	require.NoError(t, err)
+	require.Equal(t, uint64(0), n, "anvil dropped both transactions")
+
+	c, err := m.CreateTx(ctx, nil, txmanager.TxRequest{TaskRunID: "anvil-reorg-c", To: sink, Value: big.NewInt(3), GasLimit: 21_000})
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), c.Nonce)
+	finals := waitFinal(3)
+	for _, tx := range append(txs, c) {
+		got := finals[tx.ID]
+		require.NotNil(t, got, "tx %d final again", tx.ID)
+		assert.Equal(t, models.TxStateConfirmed, got.State)
+		r, err := client.TransactionReceipt(ctx, *got.Hash)
+		require.NoError(t, err, "on the new chain")
+		assert.Equal(t, r.BlockHash, *got.BlockHash)
+		assert.Equal(t, tx.Attempts[0].Hash, *got.Hash, "the same signed transaction")
+	}
+	n, err = client.NonceAt(ctx, from, nil)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(3), n)
+	all, total, err := db.Txs(ctx, 0, 10)
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), total, "one tx per task run")
+	for _, tx := range all {
+		assert.Len(t, tx.Attempts, 1, "tx %d re-sent, not re-created or bumped", tx.ID)
+	}
+}
