@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/big"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -61,6 +63,12 @@ type RunManager struct {
 	runner *runner.JobRunner
 	lggr   *slog.Logger
 	now    func() time.Time
+
+	mu         sync.Mutex
+	finalTxs   map[string]struct{} // task runs whose tx the TxManager reported final
+	scanAll    bool                // the next pass looks at every run waiting on a final tx
+	passFaults int                 // failed passes in a row
+	passRetry  *time.Timer
 }
 
 // NewRunManager builds the run lifecycle and its JobRunner. Start and
@@ -74,7 +82,8 @@ func NewRunManager(cfg RunConfig, deps RunDeps) (*RunManager, error) {
 	if lggr == nil {
 		lggr = slog.New(slog.DiscardHandler)
 	}
-	rm := &RunManager{cfg: cfg, store: deps.Store, chain: deps.Chain, lggr: lggr.With("service", "RunManager"), now: cfg.Runner.Now}
+	rm := &RunManager{cfg: cfg, store: deps.Store, chain: deps.Chain, lggr: lggr.With("service", "RunManager"), now: cfg.Runner.Now,
+		finalTxs: map[string]struct{}{}, scanAll: true}
 	if rm.now == nil {
 		rm.now = time.Now
 	}
@@ -432,7 +441,7 @@ func (rm *RunManager) ResumePendingTask(ctx context.Context, run *models.JobRun,
 	}
 	if errMsg != "" {
 		rm.errorTask(run, tr, fmt.Sprintf("bridge %s: %s", tr.Type, errMsg))
-		return false, rm.store.SaveJobRun(ctx, run)
+		return false, rm.store.SaveJobRunStep(ctx, run, tr)
 	}
 	var paused models.JSON
 	if tr.Result != nil {
@@ -450,7 +459,7 @@ func (rm *RunManager) ResumePendingTask(ctx context.Context, run *models.JobRun,
 	}
 	tr.Result.Data, tr.Result.Status = paused, models.RunStatusPendingBridge
 	run.Status = models.RunStatusInProgress
-	if err := rm.store.SaveJobRun(ctx, run); err != nil {
+	if err := rm.store.SaveJobRunStep(ctx, run, tr); err != nil {
 		return false, err
 	}
 	rm.lggr.Info("bridge answered; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "bridge", tr.Type)
@@ -474,30 +483,127 @@ func (rm *RunManager) errorTask(run *models.JobRun, tr *models.TaskRun, msg stri
 }
 
 // ResumeConfirmingTasks is called by the JobRunner for every new head (and,
-// with a nil head, when the TxManager reports a final transaction): runs
-// waiting on incoming confirmations are checked against head, and runs
-// waiting on their answer's transaction against its saved state.
+// with a nil head, when poked: the TxManager reported a final transaction,
+// the start, a sweep). Its cost does not grow with the runs that keep
+// waiting:
+//   - on a head, one statement records it for every run waiting on
+//     incoming confirmations, and only the runs whose log is now deep
+//     enough are loaded and resumed;
+//   - only the runs whose transaction the TxManager reported final
+//     (OnTxFinal) are loaded and resumed, except on the first pass after
+//     a start, a sweep or a fault, which looks for every run waiting on a
+//     final transaction (one finalised while the node was down, or whose
+//     resume failed).
+//
+// A fault (say, the database restarting) asks for another full pass after
+// a backoff, so no resume is lost.
 func (rm *RunManager) ResumeConfirmingTasks(ctx context.Context, head *models.Head) {
+	rm.mu.Lock()
+	final, all := rm.finalTxs, rm.scanAll
+	rm.finalTxs, rm.scanAll = map[string]struct{}{}, false
+	rm.mu.Unlock()
+	failed := false
+	if head == nil && all {
+		head = rm.runner.LatestHead()
+	}
 	if head != nil {
-		runs, err := rm.store.RunsPendingStatus(ctx, models.RunStatusPendingIncomingConfirmations)
-		if err != nil && ctx.Err() == nil {
+		failed = !rm.resumeDeepEnough(ctx, head)
+	}
+	var ids []string
+	var err error
+	switch {
+	case all:
+		ids, err = rm.store.RunsWithFinalTx(ctx)
+	case len(final) > 0:
+		ids, err = rm.store.RunsWithFinalTx(ctx, slices.Collect(maps.Keys(final))...)
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			rm.lggr.Error("listing runs whose transaction is final; will try again", "err", err)
+		}
+		failed = true
+	}
+	for _, id := range ids {
+		if err := rm.ResumeOutgoingTask(ctx, id); err != nil && ctx.Err() == nil {
+			rm.lggr.Error("resuming run waiting on its transaction; will try again", "run_id", id, "err", err)
+			failed = true
+		}
+	}
+	if failed && ctx.Err() == nil {
+		rm.retryPass()
+		return
+	}
+	rm.mu.Lock()
+	rm.passFaults = 0
+	rm.mu.Unlock()
+}
+
+// resumeDeepEnough records head for the runs waiting on incoming
+// confirmations and resumes those deep enough. It reports whether it all
+// went through (a run that did not is found again at the next head).
+func (rm *RunManager) resumeDeepEnough(ctx context.Context, head *models.Head) bool {
+	if err := rm.store.ObservePendingConfirmations(ctx, head.Number); err != nil {
+		if ctx.Err() == nil {
+			rm.lggr.Error("recording a head for runs waiting on confirmations", "err", err)
+		}
+		return false
+	}
+	ids, err := rm.store.RunsDeepEnough(ctx, head.Number)
+	if err != nil {
+		if ctx.Err() == nil {
 			rm.lggr.Error("listing runs waiting on confirmations", "err", err)
 		}
-		for _, run := range runs {
-			if err := rm.ResumeConfirmingTask(ctx, run.ID, head); err != nil && ctx.Err() == nil {
-				rm.lggr.Error("resuming run waiting on confirmations", "run_id", run.ID, "err", err)
-			}
+		return false
+	}
+	ok := true
+	for _, id := range ids {
+		if err := rm.ResumeConfirmingTask(ctx, id, head); err != nil && ctx.Err() == nil {
+			rm.lggr.Error("resuming run waiting on confirmations", "run_id", id, "err", err)
+			ok = false
 		}
 	}
-	runs, err := rm.store.RunsPendingStatus(ctx, models.RunStatusPendingOutgoingConfirmations)
-	if err != nil && ctx.Err() == nil {
-		rm.lggr.Error("listing runs waiting on their transaction", "err", err)
+	return ok
+}
+
+// retryPass asks for a full pass after a backoff that doubles with each
+// failed pass in a row.
+func (rm *RunManager) retryPass() {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	rm.scanAll = true
+	if rm.passRetry != nil {
+		return // one is due already
 	}
-	for _, run := range runs {
-		if err := rm.ResumeOutgoingTask(ctx, run.ID); err != nil && ctx.Err() == nil {
-			rm.lggr.Error("resuming run waiting on its transaction", "run_id", run.ID, "err", err)
-		}
+	rm.passFaults++
+	wait := rm.passBackoff(rm.passFaults)
+	rm.passRetry = time.AfterFunc(wait, func() {
+		rm.mu.Lock()
+		rm.passRetry = nil
+		rm.mu.Unlock()
+		rm.runner.Poke()
+	})
+}
+
+func (rm *RunManager) passBackoff(n int) time.Duration {
+	d, top := rm.cfg.Runner.RetryBackoff, rm.cfg.Runner.MaxRetryBackoff
+	if d <= 0 {
+		d = runner.DefaultRetryBackoff
 	}
+	if top < d {
+		top = max(runner.DefaultMaxRetryBackoff, d)
+	}
+	for i := 1; i < n && d < top; i++ {
+		d *= 2
+	}
+	return min(d, top)
+}
+
+// Sweep makes the next pass look at every run waiting on a final
+// transaction (the JobRunner's periodic safety net).
+func (rm *RunManager) Sweep() {
+	rm.mu.Lock()
+	rm.scanAll = true
+	rm.mu.Unlock()
 }
 
 // ResumeConfirmingTask records head as seen by a run waiting in
@@ -519,7 +625,7 @@ func (rm *RunManager) ResumeConfirmingTask(ctx context.Context, runID string, he
 		}
 		tr.Confirmations = runner.Confirmations(run)
 		if tr.Confirmations < tr.MinRequiredIncomingConfirmations {
-			return false, rm.store.SaveJobRun(ctx, run)
+			return false, rm.store.SaveJobRunStep(ctx, run, tr)
 		}
 		if ok, err := rm.logCanonical(ctx, run.RunRequest); err != nil {
 			return false, err // tried again at the next head
@@ -529,7 +635,7 @@ func (rm *RunManager) ResumeConfirmingTask(ctx context.Context, runID string, he
 			return false, rm.runner.CancelRun(ctx, run.ID)
 		}
 		tr.Status, run.Status = models.RunStatusInProgress, models.RunStatusInProgress
-		if err := rm.store.SaveJobRun(ctx, run); err != nil {
+		if err := rm.store.SaveJobRunStep(ctx, run, tr); err != nil {
 			return false, err
 		}
 		rm.lggr.Info("log deep enough; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "confirmations", tr.Confirmations)
@@ -590,7 +696,7 @@ func (rm *RunManager) ResumeOutgoingTask(ctx context.Context, runID string) erro
 			tr.Status = models.RunStatusCompleted
 			tr.Result = &models.RunResult{ID: resultID(tr.Result), Data: data, Status: models.RunStatusCompleted}
 			run.Status = models.RunStatusInProgress
-			if err := rm.store.SaveJobRun(ctx, run); err != nil {
+			if err := rm.store.SaveJobRunStep(ctx, run, tr); err != nil {
 				return false, err
 			}
 			rm.lggr.Info("answer confirmed; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "tx_hash", tx.Hash)
@@ -604,7 +710,7 @@ func (rm *RunManager) ResumeOutgoingTask(ctx context.Context, runID string) erro
 				msg += ": " + *tx.RevertReason
 			}
 			rm.errorTask(run, tr, msg)
-			return false, rm.store.SaveJobRun(ctx, run)
+			return false, rm.store.SaveJobRunStep(ctx, run, tr)
 		}
 		return false, nil
 	})
@@ -618,9 +724,18 @@ func resultID(r *models.RunResult) int64 {
 }
 
 // OnTxFinal is the TxManager's final-state callback (register it with
-// TxManager.OnTxFinal): it asks the runner for a pass over the runs
-// waiting on their transaction, without blocking the TxManager.
-func (rm *RunManager) OnTxFinal(_ context.Context, _ *models.Tx) { rm.runner.Poke() }
+// TxManager.OnTxFinal): it notes the transaction's task run and asks the
+// runner for a pass that resumes its run, without blocking the TxManager.
+func (rm *RunManager) OnTxFinal(_ context.Context, tx *models.Tx) {
+	rm.mu.Lock()
+	if tx != nil && tx.TaskRunID != nil {
+		rm.finalTxs[*tx.TaskRunID] = struct{}{}
+	} else {
+		rm.scanAll = true
+	}
+	rm.mu.Unlock()
+	rm.runner.Poke()
+}
 
 // ResumeConnectingTasks is called by the JobRunner when the chain is
 // reachable again: every run paused in pending_connection resumes.
@@ -644,7 +759,7 @@ func (rm *RunManager) ResumeConnectingTask(ctx context.Context, runID string) er
 			return false, nil
 		}
 		tr.Status, run.Status, tr.WakeAt = models.RunStatusInProgress, models.RunStatusInProgress, nil
-		return true, rm.store.SaveJobRun(ctx, run)
+		return true, rm.store.SaveJobRunStep(ctx, run, tr)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -106,8 +107,32 @@ func (s *Store) SaveJobRun(ctx context.Context, run *models.JobRun, attempts ...
 	if run == nil || run.ID == "" {
 		return errors.New("saving job run: run ID is required")
 	}
+	trs := make([]*models.TaskRun, len(run.TaskRuns))
+	for i := range run.TaskRuns {
+		trs[i] = &run.TaskRuns[i]
+	}
+	return s.saveJobRun(ctx, run, trs, attempts)
+}
+
+// SaveJobRunStep is SaveJobRun for one step of a run: it writes the run's
+// own state (and its result, when set) and only the task run tr (nil:
+// none) with its result, and inserts attempts. The run's other task runs
+// must be unchanged since they were loaded or last saved. With neither tr,
+// a result nor attempts it is a single statement.
+func (s *Store) SaveJobRunStep(ctx context.Context, run *models.JobRun, tr *models.TaskRun, attempts ...models.TaskRunAttempt) error {
+	if run == nil || run.ID == "" {
+		return errors.New("saving job run: run ID is required")
+	}
+	var trs []*models.TaskRun
+	if tr != nil {
+		trs = []*models.TaskRun{tr}
+	}
+	return s.saveJobRun(ctx, run, trs, attempts)
+}
+
+func (s *Store) saveJobRun(ctx context.Context, run *models.JobRun, trs []*models.TaskRun, attempts []models.TaskRunAttempt) error {
 	now := time.Now().UTC()
-	err := s.Transact(ctx, func(tx *Store) error {
+	write := func(tx *Store) error {
 		db := tx.conn(ctx)
 		if err := tx.saveResult(ctx, run.Result, &run.ResultID); err != nil {
 			return err
@@ -128,8 +153,7 @@ func (s *Store) SaveJobRun(ctx context.Context, run *models.JobRun, attempts ...
 			return tx.runMissingOrFinished(ctx, run.ID)
 		}
 		run.UpdatedAt = now
-		for i := range run.TaskRuns {
-			tr := &run.TaskRuns[i]
+		for _, tr := range trs {
 			if err := tx.saveResult(ctx, tr.Result, &tr.ResultID); err != nil {
 				return err
 			}
@@ -160,7 +184,13 @@ func (s *Store) SaveJobRun(ctx context.Context, run *models.JobRun, attempts ...
 			}
 		}
 		return nil
-	})
+	}
+	var err error
+	if len(trs) == 0 && len(attempts) == 0 && run.Result == nil {
+		err = write(s) // one statement: no transaction needed
+	} else {
+		err = s.Transact(ctx, write)
+	}
 	if err != nil {
 		return fmt.Errorf("saving job run %s: %w", run.ID, err)
 	}
@@ -272,6 +302,70 @@ func (s *Store) RunsPendingStatus(ctx context.Context, status models.RunStatus) 
 		return nil, fmt.Errorf("listing %s job runs: %w", status, err)
 	}
 	return runs, nil
+}
+
+// ObservePendingConfirmations records head as seen by every run waiting in
+// pending_incoming_confirmations: the run's observed height and its
+// waiting task run's confirmations (head - log block + 1), in two
+// statements whatever the number of runs.
+func (s *Store) ObservePendingConfirmations(ctx context.Context, head int64) error {
+	now := time.Now().UTC()
+	pending := models.RunStatusPendingIncomingConfirmations
+	err := s.Transact(ctx, func(tx *Store) error {
+		db := tx.conn(ctx)
+		err := db.Exec(`UPDATE task_runs SET confirmations = ? + 1 - (SELECT run_requests.block_number FROM job_runs
+				JOIN run_requests ON run_requests.id = job_runs.run_request_id WHERE job_runs.id = task_runs.job_run_id),
+				updated_at = ?
+			WHERE status = ? AND job_run_id IN (SELECT job_runs.id FROM job_runs
+				JOIN run_requests ON run_requests.id = job_runs.run_request_id
+				WHERE job_runs.status = ? AND run_requests.block_number <= ?)`,
+			head, now, pending, pending, head).Error
+		if err != nil {
+			return err
+		}
+		return db.Model(&models.JobRun{}).Where("status = ? AND creation_height IS NOT NULL", pending).
+			Updates(map[string]any{"observed_height": models.NewBig(big.NewInt(head))}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("recording head %d for runs waiting on confirmations: %w", head, err)
+	}
+	return nil
+}
+
+// RunsDeepEnough returns the IDs of the runs waiting in
+// pending_incoming_confirmations whose log has, at head, the
+// confirmations their waiting task run needs, oldest first.
+func (s *Store) RunsDeepEnough(ctx context.Context, head int64) ([]string, error) {
+	var ids []string
+	pending := models.RunStatusPendingIncomingConfirmations
+	err := s.conn(ctx).Model(&models.JobRun{}).
+		Joins("JOIN run_requests ON run_requests.id = job_runs.run_request_id").
+		Joins("JOIN task_runs ON task_runs.job_run_id = job_runs.id AND task_runs.status = ?", pending).
+		Where("job_runs.status = ? AND run_requests.block_number + task_runs.min_required_incoming_confirmations <= ?", pending, head+1).
+		Order("job_runs.created_at, job_runs.id").Pluck("job_runs.id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing runs deep enough at %d: %w", head, err)
+	}
+	return ids, nil
+}
+
+// RunsWithFinalTx returns the IDs of the runs waiting in
+// pending_outgoing_confirmations whose transaction is final (confirmed or
+// reverted): of the given task runs only, or of all with none given.
+func (s *Store) RunsWithFinalTx(ctx context.Context, taskRunIDs ...string) ([]string, error) {
+	var ids []string
+	pending := models.RunStatusPendingOutgoingConfirmations
+	q := s.conn(ctx).Model(&models.JobRun{}).
+		Joins("JOIN task_runs ON task_runs.job_run_id = job_runs.id AND task_runs.status = ?", pending).
+		Joins("JOIN txes ON txes.task_run_id = task_runs.id").
+		Where("job_runs.status = ? AND txes.state IN ?", pending, []models.TxState{models.TxStateConfirmed, models.TxStateReverted})
+	if len(taskRunIDs) > 0 {
+		q = q.Where("task_runs.id IN ?", taskRunIDs)
+	}
+	if err := q.Distinct().Pluck("job_runs.id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("listing runs whose transaction is final: %w", err)
+	}
+	return ids, nil
 }
 
 // JobRunsForLog returns the runs started by the log at (blockHash, txHash,

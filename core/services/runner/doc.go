@@ -42,6 +42,20 @@
 // Config.MaxTaskAttempts attempts (a task's "maxAttempts" param overrides
 // it). Every attempt is recorded with its status and error.
 //
+// Connection faults: a task that could not reach the chain or the
+// database (ethtx's adapters.ErrTxUnavailable) pauses in
+// pending_connection without counting as an attempt; Connect resumes it,
+// and while the chain counts as connected it is also tried again after a
+// backoff. A database fault while a worker loads or saves a run queues the
+// run again after a backoff that doubles per consecutive fault; it is
+// never dropped. Every Config.SweepInterval the runner queues runs that
+// should be executing but were not saved for that long, and asks the
+// hooks for a full pass over paused runs: a safety net for a lost wake-up.
+//
+// Saving: each step writes only what it changed (store.SaveJobRunStep: the
+// run's own state and the one task run, its result and attempt), in one
+// transaction, before the next step starts.
+//
 // Chain: the JobRunner is a head-tracker subscriber. OnNewHead records the
 // latest head and hands it to Hooks.ResumeConfirmingTasks on the runner's
 // own goroutine (heads are coalesced: a slow pass sees the newest head

@@ -123,12 +123,12 @@ func (r *JobRunner) resumable(run *models.JobRun) bool {
 }
 
 // executeRun performs the run's unfinished tasks in order, saving after
-// each.
+// each what the step changed: the run's own state and the task run.
 func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *models.JobSpec) error {
 	lggr := r.lggr.With("run_id", run.ID, "job_id", run.JobSpecID)
 	if run.Status != models.RunStatusInProgress {
 		run.Status = models.RunStatusInProgress
-		if err := r.deps.Store.SaveJobRun(ctx, run); err != nil {
+		if err := r.deps.Store.SaveJobRunStep(ctx, run, nil); err != nil {
 			return err
 		}
 	}
@@ -170,7 +170,7 @@ func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *mod
 			wait := r.backoff(tr.Attempts)
 			retryAt := r.cfg.Now().Add(wait)
 			tr.Status, tr.Result, tr.WakeAt = models.RunStatusInProgress, mergeResult(tr.Result, res), &retryAt
-			if err := r.deps.Store.SaveJobRun(ctx, run, attempt); err != nil {
+			if err := r.deps.Store.SaveJobRunStep(ctx, run, tr, attempt); err != nil {
 				return err
 			}
 			lggr.Warn("task failed with a transient fault; retrying", "task", tr.Index, "type", tr.Type,
@@ -187,7 +187,7 @@ func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *mod
 		case out.Status == models.RunStatusCompleted:
 			tr.Status, tr.WakeAt = models.RunStatusCompleted, nil
 			tr.Result = mergeResult(tr.Result, models.RunResult{Data: out.Data, Status: models.RunStatusCompleted})
-			if err := r.deps.Store.SaveJobRun(ctx, run, attempt); err != nil {
+			if err := r.deps.Store.SaveJobRunStep(ctx, run, tr, attempt); err != nil {
 				return err
 			}
 			lggr.Debug("task completed", "task", tr.Index, "type", tr.Type)
@@ -306,7 +306,7 @@ func (r *JobRunner) pause(ctx context.Context, run *models.JobRun, tr *models.Ta
 		now := r.cfg.Now()
 		tr.WakeAt = &now
 	}
-	if err := r.deps.Store.SaveJobRun(ctx, run, attempts...); err != nil {
+	if err := r.deps.Store.SaveJobRunStep(ctx, run, tr, attempts...); err != nil {
 		return err
 	}
 	r.lggr.Info("run paused", "run_id", run.ID, "job_id", run.JobSpecID, "status", status, "task", tr.Index, "type", tr.Type)
@@ -327,7 +327,7 @@ func (r *JobRunner) waitConnection(ctx context.Context, run *models.JobRun, tr *
 	if !out.Data.IsNull() {
 		tr.Result = mergeResult(tr.Result, models.RunResult{Data: out.Data, Status: models.RunStatusPendingConnection})
 	}
-	if err := r.deps.Store.SaveJobRun(ctx, run); err != nil {
+	if err := r.deps.Store.SaveJobRunStep(ctx, run, tr); err != nil {
 		return err
 	}
 	r.lggr.Info("run paused", "run_id", run.ID, "job_id", run.JobSpecID, "status", run.Status, "task", tr.Index, "type", tr.Type)
@@ -350,7 +350,7 @@ func (r *JobRunner) fail(ctx context.Context, run *models.JobRun, tr *models.Tas
 	if attempt != nil {
 		attempts = append(attempts, *attempt)
 	}
-	if err := r.deps.Store.SaveJobRun(ctx, run, attempts...); err != nil {
+	if err := r.deps.Store.SaveJobRunStep(ctx, run, tr, attempts...); err != nil {
 		return err
 	}
 	r.lggr.Warn("run errored", "run_id", run.ID, "job_id", run.JobSpecID, "task", tr.Index, "type", tr.Type, "err", out.Error)
@@ -366,7 +366,7 @@ func (r *JobRunner) complete(ctx context.Context, run *models.JobRun) error {
 	}
 	run.Status, run.FinishedAt = models.RunStatusCompleted, &now
 	run.Result = mergeResult(run.Result, models.RunResult{Data: data, Status: models.RunStatusCompleted})
-	if err := r.deps.Store.SaveJobRun(ctx, run); err != nil {
+	if err := r.deps.Store.SaveJobRunStep(ctx, run, nil); err != nil {
 		return err
 	}
 	r.lggr.Info("run completed", "run_id", run.ID, "job_id", run.JobSpecID)

@@ -71,7 +71,7 @@ func (c Config) withDefaults() Config {
 type Store interface {
 	FindJobRun(ctx context.Context, id string) (*models.JobRun, error)
 	FindJobSpec(ctx context.Context, id string) (*models.JobSpec, error)
-	SaveJobRun(ctx context.Context, run *models.JobRun, attempts ...models.TaskRunAttempt) error
+	SaveJobRunStep(ctx context.Context, run *models.JobRun, tr *models.TaskRun, attempts ...models.TaskRunAttempt) error
 	UnfinishedRuns(ctx context.Context) ([]models.JobRun, error)
 	StalledRunIDs(ctx context.Context, statuses []models.RunStatus, updatedBefore time.Time, limit int) ([]string, error)
 	CancelJobRun(ctx context.Context, id string, at time.Time) error
@@ -88,6 +88,9 @@ type Adapters interface {
 type Hooks interface {
 	ResumeConfirmingTasks(ctx context.Context, head *models.Head)
 	ResumeConnectingTasks(ctx context.Context)
+	// Sweep asks that the next ResumeConfirmingTasks look at every
+	// paused run, not only those it was told of; it must not block.
+	Sweep()
 }
 
 // Deps are the JobRunner's collaborators. Hooks may be nil (no chain).
@@ -248,6 +251,9 @@ func (r *JobRunner) sweep(ctx context.Context) {
 	}
 	if len(ids) > 0 {
 		r.lggr.Info("queued stalled runs again", "runs", len(ids))
+	}
+	if r.deps.Hooks != nil {
+		r.deps.Hooks.Sweep()
 	}
 	r.Poke()
 }

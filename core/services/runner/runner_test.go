@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -57,6 +58,7 @@ type nodeOpts struct {
 	chain    services.HeaderReader
 	txSender adapters.TxSender
 	noStart  bool
+	logger   *slog.Logger
 }
 
 func newNode(t *testing.T, st *store.Store, opts nodeOpts) *node {
@@ -77,7 +79,7 @@ func newNode(t *testing.T, st *store.Store, opts nodeOpts) *node {
 		cfg.Runner.RetryBackoff = 10 * time.Millisecond
 		cfg.Runner.MaxRetryBackoff = 40 * time.Millisecond
 	}
-	rm, err := services.NewRunManager(cfg, services.RunDeps{Store: st, Adapters: reg, Chain: opts.chain})
+	rm, err := services.NewRunManager(cfg, services.RunDeps{Store: st, Adapters: reg, Chain: opts.chain, Logger: opts.logger})
 	require.NoError(t, err)
 	n := &node{st: st, rm: rm, client: client}
 	if !opts.noStart {
@@ -643,3 +645,41 @@ func TestConfirmationsHelper(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestTxFinalisedWhileDownIsFoundAtStart: a run's transaction confirmed
+// while the node was stopped (no OnTxFinal, no new head) resumes at the
+// next start.
+func TestTxFinalisedWhileDownIsFoundAtStart(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	n := newNode(t, st, nodeOpts{txSender: insertingTxSender{st}})
+	job := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[{"type":"ethtx","params":{"address":"0x00000000000000000000000000000000000000aa","functionSelector":"0x12345678"}},{"type":"noop"}]}`)
+	var runs []*models.JobRun
+	for range 1 {
+		run, err := n.rm.ExecuteJobFromWeb(ctx, job.ID, models.JSON(`{"result":"0x01"}`))
+		require.NoError(t, err)
+		waitStatus(t, st, run.ID, models.RunStatusPendingOutgoingConfirmations)
+		runs = append(runs, run)
+	}
+	require.Eventually(t, func() bool {
+		for _, r := range runs {
+			got, err := st.FindJobRun(ctx, r.ID)
+			require.NoError(t, err)
+			if got.TaskRuns[0].Result == nil {
+				return false
+			}
+		}
+		return true
+	}, waitFor, 5*time.Millisecond)
+	n.stop(t)
+
+	tx, err := st.TxByTaskRunID(ctx, runs[0].TaskRuns[0].ID)
+	require.NoError(t, err)
+	hash := tx.Attempts[0].Hash
+	tx.State, tx.Hash = models.TxStateConfirmed, &hash
+	require.NoError(t, st.SaveTxState(ctx, tx))
+
+	newNode(t, st, nodeOpts{txSender: insertingTxSender{st}})
+	done := waitStatus(t, st, runs[0].ID, models.RunStatusCompleted)
+	require.Equal(t, hash.Hex(), resultOf(t, done))
+}
