@@ -201,11 +201,8 @@ func (m *TxManager) verifyRecent(ctx context.Context, resend map[int64]bool) err
 		}
 	}
 	if lowest >= 0 {
-		attrs := []any{"reorged_out", dropped, "moved", moved, "lowest_block", lowest}
-		if head := m.latestHead(); head != nil {
-			attrs = append(attrs, "depth", head.Number-lowest+1)
-		}
-		m.lggr.WarnContext(ctx, "reorg changed blocks of final transactions", attrs...)
+		m.lggr.WarnContext(ctx, "reorg changed blocks of final transactions", "reorged_out", dropped, "moved", moved,
+			"lowest_block", lowest, "depth", m.depthFrom(lowest))
 	}
 	return nil
 }
@@ -253,8 +250,8 @@ func (m *TxManager) checkNonce(ctx context.Context, from common.Address, chainNo
 	if len(nonces) > 0 {
 		attrs := []any{"address", from.Hex(), "chain_nonce", chainNonce, "txs", len(nonces), "were_final", wasFinal,
 			"first_nonce", nonces[0], "last_nonce", nonces[len(nonces)-1]}
-		if head := m.latestHead(); head != nil && lowest >= 0 {
-			attrs = append(attrs, "depth", head.Number-lowest+1)
+		if lowest >= 0 {
+			attrs = append(attrs, "lowest_block", lowest, "depth", m.depthFrom(lowest))
 		}
 		m.lggr.WarnContext(ctx, "reorg took out mined transactions: the chain's nonce is below them", attrs...)
 	}
@@ -295,6 +292,18 @@ func (m *TxManager) resendStalled(ctx context.Context, tx *models.Tx, chainNonce
 		return m.nonceTooLow(ctx, tx)
 	}
 	return false, nil
+}
+
+// depthFrom is how many blocks from lowest up to the highest head seen: a
+// reorg that took out a block at lowest was at least that deep.
+func (m *TxManager) depthFrom(lowest int64) int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	top := m.topHead
+	if m.head != nil {
+		top = max(top, m.head.Number)
+	}
+	return top - lowest + 1
 }
 
 func taskRun(tx *models.Tx) string {

@@ -72,14 +72,16 @@ type TxManager struct {
 	chainID   *big.Int
 	paused    map[common.Address]pause
 	finalFns  []FinalFunc
-	verify    bool // check recent final txs' blocks on the next pass
+	verify    bool  // check recent final txs' blocks on the next pass
+	topHead   int64 // the highest head number seen, to tell a reorg's depth
 
 	// Owned by the worker goroutine.
 	initialized bool
 	atCeiling   map[int64]bool
-	recent      map[int64]recentTx        // final txs within FinalityDepth
-	resent      map[int64]int64           // tx ID: head of its last stall re-broadcast
-	gapWarned   map[common.Address]uint64 // key: chain nonce of the gap last warned about
+	recent      map[int64]recentTx             // final txs within FinalityDepth
+	resent      map[int64]int64                // tx ID: head of its last stall re-broadcast
+	gapWarned   map[common.Address]uint64      // key: chain nonce of the gap last warned about
+	nonceHead   map[common.Address]common.Hash // key: the head its chain nonce was last checked at
 
 	balMu      sync.Mutex
 	balances   []KeyBalance
@@ -112,6 +114,7 @@ func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logge
 		recent:    map[int64]recentTx{},
 		resent:    map[int64]int64{},
 		gapWarned: map[common.Address]uint64{},
+		nonceHead: map[common.Address]common.Hash{},
 	}
 	m.lggr = lggr.With("service", m.Name())
 	if cfg.ChainID != nil {
@@ -219,6 +222,7 @@ func (m *TxManager) OnNewHead(_ context.Context, head *models.Head) {
 		// skipped. Either way recent blocks are checked again.
 		m.verify = true
 	}
+	m.topHead = max(m.topHead, h.Number)
 	m.head = &h
 	m.mu.Unlock()
 	m.Trigger()

@@ -95,7 +95,16 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) error {
 	chainNonces := make(map[common.Address]uint64, len(keys))
 	var failed error
 	reverted := 0
+	// A reorg comes with a new head: passes woken by CreateTx at the
+	// same head skip keys whose nonce was read at it.
+	var headHash common.Hash
+	if head := m.latestHead(); head != nil {
+		headHash = head.Hash
+	}
 	for from := range keys {
+		if len(resend) == 0 && headHash != (common.Hash{}) && m.nonceHead[from] == headHash {
+			continue
+		}
 		rctx, cancel := m.rpcCtx(ctx)
 		n, err := m.client.NonceAt(rctx, from, nil)
 		cancel()
@@ -108,7 +117,9 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) error {
 		reverted += k
 		if err != nil {
 			failed = errors.Join(failed, fmt.Errorf("checking txes of %s against its nonce %d: %w", from.Hex(), n, err))
+			continue
 		}
+		m.nonceHead[from] = headHash
 	}
 	if reverted > 0 {
 		if txs, err = m.db.UnfinishedTxs(ctx); err != nil {
