@@ -264,7 +264,9 @@ func (m *TxManager) checkNonce(ctx context.Context, from common.Address, chainNo
 // otherwise hold every later nonce forever. The attempt's broadcast block
 // is not moved, so bumping keeps its schedule.
 func (m *TxManager) resendStalled(ctx context.Context, tx *models.Tx, chainNonce uint64) (bool, error) {
-	head := m.latestHead()
+	// The head the pass began at: the chain nonce was read there, and an
+	// attempt sent during this pass is not counted as waiting.
+	head := m.passHead
 	latest := tx.LatestAttempt()
 	if head == nil || latest == nil || latest.BroadcastBlock == nil || tx.Nonce != chainNonce {
 		return false, nil

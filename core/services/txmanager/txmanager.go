@@ -82,6 +82,7 @@ type TxManager struct {
 	resent      map[int64]int64                // tx ID: head of its last stall re-broadcast
 	gapWarned   map[common.Address]uint64      // key: chain nonce of the gap last warned about
 	nonceHead   map[common.Address]common.Hash // key: the head its chain nonce was last checked at
+	passHead    *models.Head                   // the latest head when the current pass began
 
 	balMu      sync.Mutex
 	balances   []KeyBalance

@@ -98,8 +98,9 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) error {
 	// A reorg comes with a new head: passes woken by CreateTx at the
 	// same head skip keys whose nonce was read at it.
 	var headHash common.Hash
-	if head := m.latestHead(); head != nil {
-		headHash = head.Hash
+	m.passHead = m.latestHead()
+	if m.passHead != nil {
+		headHash = m.passHead.Hash
 	}
 	for from := range keys {
 		if len(resend) == 0 && headHash != (common.Hash{}) && m.nonceHead[from] == headHash {
