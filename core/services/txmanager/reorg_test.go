@@ -261,3 +261,30 @@ func TestStalledNonceResent(t *testing.T) {
 		assert.Len(t, tx.Attempts, 1, "not bumped")
 	}
 }
+
+// TestNonceGapLogged: the key's saved next nonce is above the chain's
+// (a nonce given out by no transaction of this node): the manager cannot
+// fill the gap without risking a second transaction for the same work, so
+// it reports it once, as an error, and sends nothing twice.
+func TestNonceGapLogged(t *testing.T) {
+	e := setup(t, setupOpts{})
+	_, err := e.db.RaiseNextNonce(e.ctx, e.from, 1)
+	require.NoError(t, err)
+	m := e.manager()
+	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "gap", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), tx.Nonce)
+	e.waitTx(tx.ID, "broadcast", broadcast)
+	const msg = "nonce gap: the chain waits for a nonce no transaction of this node holds; later transactions cannot be mined"
+	for range 3 {
+		e.commit(m)
+	}
+	require.Eventually(t, func() bool { return e.logs.count(msg) > 0 }, 20*time.Second, 10*time.Millisecond)
+	e.commit(m)
+	assert.Equal(t, 1, e.logs.count(msg), "logged once per gap")
+	assert.Equal(t, uint64(0), e.chainNonce())
+	got, err := e.db.TxByID(e.ctx, tx.ID)
+	require.NoError(t, err)
+	assert.Equal(t, models.TxStateUnconfirmed, got.State)
+	assert.Equal(t, uint64(1), got.Nonce, "not moved into the gap")
+}
