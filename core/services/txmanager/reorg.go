@@ -33,6 +33,10 @@ func (m *TxManager) OnReorg(ctx context.Context, r headtracker.Reorg) {
 	m.lggr.WarnContext(ctx, "chain reorg: checking recent transactions' blocks", "depth", r.Depth)
 	m.mu.Lock()
 	m.verify = true
+	m.replacedTop = m.topHead
+	if r.Replaced != nil {
+		m.replacedTop = r.Replaced.Number
+	}
 	m.mu.Unlock()
 	m.Trigger()
 }
@@ -296,14 +300,15 @@ func (m *TxManager) resendStalled(ctx context.Context, tx *models.Tx, chainNonce
 	return false, nil
 }
 
-// depthFrom is how many blocks from lowest up to the highest head seen: a
-// reorg that took out a block at lowest was at least that deep.
+// depthFrom is how many blocks from lowest up to the old chain's height
+// (the highest head seen before the last reorg noticed, or the highest
+// head seen): a reorg that took out a block at lowest was that deep.
 func (m *TxManager) depthFrom(lowest int64) int64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	top := m.topHead
-	if m.head != nil {
-		top = max(top, m.head.Number)
+	if m.replacedTop >= lowest {
+		top = m.replacedTop
 	}
 	return top - lowest + 1
 }

@@ -73,7 +73,10 @@ type TxManager struct {
 	paused    map[common.Address]pause
 	finalFns  []FinalFunc
 	verify    bool  // check recent final txs' blocks on the next pass
-	topHead   int64 // the highest head number seen, to tell a reorg's depth
+	topHead   int64 // the highest head number seen
+	// replacedTop is topHead when the last reorg was seen: the old
+	// chain's height, to tell a reorg's depth.
+	replacedTop int64
 
 	// Owned by the worker goroutine.
 	initialized bool
@@ -222,6 +225,7 @@ func (m *TxManager) OnNewHead(_ context.Context, head *models.Head) {
 		// Not the child of the last head: a reorg, or heads were
 		// skipped. Either way recent blocks are checked again.
 		m.verify = true
+		m.replacedTop = m.topHead
 	}
 	m.topHead = max(m.topHead, h.Number)
 	m.head = &h
