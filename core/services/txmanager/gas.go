@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 )
 
@@ -39,15 +40,15 @@ func maxBig(a, b *big.Int) *big.Int {
 	return new(big.Int).Set(b)
 }
 
-// initialFees prices a first attempt from the latest header: EIP-1559 fee
-// caps when the head has a base fee (fee cap = 2 x base fee + tip, which
-// survives six full blocks of base fee growth, and at least
-// GasPriceDefault: only base fee + tip is charged, so a higher cap costs
-// nothing), a legacy GasPriceDefault otherwise; both capped at
-// MaxGasPrice.
-func (m *TxManager) initialFees(ctx context.Context, head *types.Header) (fees, error) {
-	if head.BaseFee == nil {
-		return fees{GasPrice: minBig(m.cfg.GasPriceDefault, m.cfg.MaxGasPrice)}, nil
+// initialFees prices a first attempt from header: EIP-1559 fee caps when
+// the head has a base fee (fee cap = 2 x base fee + tip, which survives
+// six full blocks of base fee growth, and at least GasPriceDefault: only
+// base fee + tip is charged, so a higher cap costs nothing), a legacy
+// GasPriceDefault otherwise; both capped at MaxGasPrice. The tip is
+// TipCapDefault or, when that is nil, the node's suggestion.
+func (m *TxManager) initialFees(ctx context.Context, header *types.Header) (fees, error) {
+	if header.BaseFee == nil {
+		return m.feesFor(nil, nil), nil
 	}
 	tip := m.cfg.TipCapDefault
 	if tip == nil {
@@ -58,10 +59,53 @@ func (m *TxManager) initialFees(ctx context.Context, head *types.Header) (fees, 
 			return fees{}, fmt.Errorf("suggesting tip: %w", err)
 		}
 	}
-	feeCap := new(big.Int).Mul(head.BaseFee, big.NewInt(2))
+	return m.feesFor(header.BaseFee, tip), nil
+}
+
+// feesFor prices a first attempt for a head with baseFee (nil: a chain
+// without EIP-1559) and tip (used only with a base fee).
+func (m *TxManager) feesFor(baseFee, tip *big.Int) fees {
+	if baseFee == nil {
+		return fees{GasPrice: minBig(m.cfg.GasPriceDefault, m.cfg.MaxGasPrice)}
+	}
+	feeCap := new(big.Int).Mul(baseFee, big.NewInt(2))
 	feeCap.Add(feeCap, tip)
 	feeCap = minBig(maxBig(feeCap, m.cfg.GasPriceDefault), m.cfg.MaxGasPrice)
-	return fees{FeeCap: feeCap, TipCap: minBig(tip, feeCap)}, nil
+	return fees{FeeCap: feeCap, TipCap: minBig(tip, feeCap)}
+}
+
+// headFees is the first-attempt pricing cached for one head.
+type headFees struct {
+	head common.Hash
+	fees fees
+}
+
+// currentFees prices a first attempt at the latest head. The base fee and
+// the tip suggestion are read from the chain at most once per head (the
+// head-tracker's latest; with none known yet, on every call); callers at
+// the same head share the answer, and a caller that finds a refresh under
+// way waits for it. It holds no database lock.
+func (m *TxManager) currentFees(ctx context.Context) (fees, error) {
+	head := m.latestHead()
+	m.feeMu.Lock()
+	defer m.feeMu.Unlock()
+	if c := m.feeCache; c != nil && head != nil && c.head == head.Hash {
+		return c.fees, nil
+	}
+	rctx, cancel := m.rpcCtx(ctx)
+	header, err := m.client.HeaderByNumber(rctx, nil)
+	cancel()
+	if err != nil {
+		return fees{}, fmt.Errorf("reading latest header: %w", err)
+	}
+	f, err := m.initialFees(ctx, header)
+	if err != nil {
+		return fees{}, err
+	}
+	if head != nil {
+		m.feeCache = &headFees{head: head.Hash, fees: f}
+	}
+	return f, nil
 }
 
 // bumpPrice raises x by BumpWei or BumpPercent, whichever is more, and at

@@ -87,6 +87,11 @@ type TxManager struct {
 	nonceHead   map[common.Address]common.Hash // key: the head its chain nonce was last checked at
 	passHead    *models.Head                   // the latest head when the current pass began
 
+	// feeMu serializes fee refreshes; feeCache is the latest head's
+	// first-attempt pricing.
+	feeMu    sync.Mutex
+	feeCache *headFees
+
 	balMu      sync.Mutex
 	balances   []KeyBalance
 	balancesAt time.Time
@@ -280,7 +285,10 @@ func (m *TxManager) getChainID(ctx context.Context) (*big.Int, error) {
 // the whole transaction, and this call returns the existing tx.
 //
 // CreateTx may call the chain (gas estimate when req.GasLimit is 0, the
-// latest header for prices, the chain ID once, a new key's nonce).
+// latest header and tip suggestion once per head, the chain ID once, a new
+// key's pending nonce), always before it locks the key's nonce: the lock
+// is held only for database work, so creators of one key queue for
+// milliseconds, not round trips.
 func (m *TxManager) CreateTx(ctx context.Context, db *store.Store, req TxRequest) (*models.Tx, error) {
 	if req.To == (common.Address{}) {
 		return nil, fmt.Errorf("creating tx: %w: to address is required", ErrBadRequest)
@@ -300,20 +308,31 @@ func (m *TxManager) CreateTx(ctx context.Context, db *store.Store, req TxRequest
 	} else if !m.keys.HasAddress(req.From) {
 		return nil, fmt.Errorf("creating tx: %w: %s", ErrUnknownKey, req.From.Hex())
 	}
+	lookup := m.db
+	if db != nil {
+		lookup = db
+	}
+	if tx, err := m.existingTx(ctx, lookup, req.TaskRunID); tx != nil || err != nil {
+		return tx, err
+	}
+	p, err := m.prepare(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
+	}
 	if db != nil {
 		var tx *models.Tx
 		// Joins the caller's transaction; makes one if db is not in one.
 		err := db.Transact(ctx, func(db *store.Store) error {
 			var err error
-			tx, err = m.createTx(ctx, db, req)
+			tx, err = m.createTx(ctx, db, req, p)
 			return err
 		})
 		return tx, err
 	}
 	var tx *models.Tx
-	err := m.db.Transact(ctx, func(db *store.Store) error {
+	err = m.db.Transact(ctx, func(db *store.Store) error {
 		var err error
-		tx, err = m.createTx(ctx, db, req)
+		tx, err = m.createTx(ctx, db, req, p)
 		return err
 	})
 	if errors.Is(err, store.ErrDuplicate) && req.TaskRunID != "" {
@@ -329,60 +348,68 @@ func (m *TxManager) CreateTx(ctx context.Context, db *store.Store, req TxRequest
 	return tx, nil
 }
 
-func (m *TxManager) createTx(ctx context.Context, db *store.Store, req TxRequest) (*models.Tx, error) {
-	existing := func() (*models.Tx, error) {
-		if req.TaskRunID == "" {
-			return nil, nil
-		}
-		tx, err := db.TxByTaskRunID(ctx, req.TaskRunID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil
-		}
-		return tx, err
+// prepared is what a new transaction needs from the chain, read before
+// its key's nonce is locked.
+type prepared struct {
+	value    *big.Int
+	gasLimit uint64
+	fees     fees
+}
+
+func (m *TxManager) prepare(ctx context.Context, req TxRequest) (prepared, error) {
+	if _, err := m.getChainID(ctx); err != nil {
+		return prepared{}, err
 	}
-	if tx, err := existing(); tx != nil || err != nil {
-		return tx, err
+	p := prepared{value: new(big.Int), gasLimit: req.GasLimit}
+	if req.Value != nil {
+		p.value.Set(req.Value)
 	}
+	if p.gasLimit == 0 {
+		p.gasLimit = m.estimateGas(ctx, req.From, req.To, p.value, req.Data)
+	}
+	var err error
+	if p.fees, err = m.currentFees(ctx); err != nil {
+		return prepared{}, err
+	}
+	return p, nil
+}
+
+// existingTx returns the transaction of taskRunID, or nil when it has none
+// (or taskRunID is empty).
+func (m *TxManager) existingTx(ctx context.Context, db *store.Store, taskRunID string) (*models.Tx, error) {
+	if taskRunID == "" {
+		return nil, nil
+	}
+	tx, err := db.TxByTaskRunID(ctx, taskRunID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return tx, err
+}
+
+func (m *TxManager) createTx(ctx context.Context, db *store.Store, req TxRequest, p prepared) (*models.Tx, error) {
 	nonce, err := m.lockNonce(ctx, db, req.From)
 	if err != nil {
 		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
 	}
 	// The nonce row lock serializes creators of this key, so a concurrent
 	// CreateTx for the same task run has committed by now.
-	if tx, err := existing(); tx != nil || err != nil {
+	if tx, err := m.existingTx(ctx, db, req.TaskRunID); tx != nil || err != nil {
 		return tx, err
-	}
-	value := new(big.Int)
-	if req.Value != nil {
-		value.Set(req.Value)
-	}
-	gasLimit := req.GasLimit
-	if gasLimit == 0 {
-		gasLimit = m.estimateGas(ctx, req.From, req.To, value, req.Data)
-	}
-	rctx, cancel := m.rpcCtx(ctx)
-	header, err := m.client.HeaderByNumber(rctx, nil)
-	cancel()
-	if err != nil {
-		return nil, fmt.Errorf("creating tx from %s: reading latest header: %w", req.From.Hex(), err)
-	}
-	f, err := m.initialFees(ctx, header)
-	if err != nil {
-		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
 	}
 	data := req.Data
 	if data == nil {
 		data = []byte{}
 	}
 	tx := &models.Tx{
-		From: req.From, To: req.To, Data: data, Value: models.NewBig(value), GasLimit: gasLimit,
+		From: req.From, To: req.To, Data: data, Value: models.NewBig(p.value), GasLimit: p.gasLimit,
 		Nonce: nonce, State: models.TxStateUnconfirmed,
 	}
 	if req.TaskRunID != "" {
 		id := req.TaskRunID
 		tx.TaskRunID = &id
 	}
-	attempt, err := m.signAttempt(ctx, tx, nonce, f)
+	attempt, err := m.signAttempt(ctx, tx, nonce, p.fees)
 	if err != nil {
 		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
 	}
@@ -394,7 +421,7 @@ func (m *TxManager) createTx(ctx context.Context, db *store.Store, req TxRequest
 		return nil, fmt.Errorf("creating tx: %w", err)
 	}
 	m.lggr.InfoContext(ctx, "created tx", "tx_id", tx.ID, "task_run_id", req.TaskRunID, "from", req.From.Hex(),
-		"nonce", nonce, "tx_hash", attempt.Hash.Hex(), "gas_limit", gasLimit, "fees", f.String())
+		"nonce", nonce, "tx_hash", attempt.Hash.Hex(), "gas_limit", p.gasLimit, "fees", p.fees.String())
 	return tx, nil
 }
 

@@ -713,3 +713,86 @@ func TestPausedKeyStillConfirms(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, models.TxStateUnconfirmed, got.State)
 }
+
+// countingClient counts the manager's chain calls by method.
+type countingClient struct {
+	txmanager.Client
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func newCountingClient(c txmanager.Client) *countingClient {
+	return &countingClient{Client: c, calls: map[string]int{}}
+}
+
+func (c *countingClient) count(method string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls[method]++
+}
+
+func (c *countingClient) get(method string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.calls[method]
+}
+
+func (c *countingClient) HeaderByNumber(ctx context.Context, n *big.Int) (*types.Header, error) {
+	c.count("HeaderByNumber")
+	return c.Client.HeaderByNumber(ctx, n)
+}
+
+func (c *countingClient) SuggestGasTipCap(ctx context.Context) (*big.Int, error) {
+	c.count("SuggestGasTipCap")
+	return c.Client.SuggestGasTipCap(ctx)
+}
+
+func (c *countingClient) TransactionReceipt(ctx context.Context, h common.Hash) (*types.Receipt, error) {
+	c.count("TransactionReceipt")
+	return c.Client.TransactionReceipt(ctx, h)
+}
+
+// TestCreateTxFeesOncePerHead: concurrent creators at one head share one
+// read of the latest header and one tip suggestion; a new head refreshes
+// them once.
+func TestCreateTxFeesOncePerHead(t *testing.T) {
+	e := setup(t, setupOpts{cfg: func(c *txmanager.Config) { c.TipCapDefault = nil }})
+	client := newCountingClient(e.chain)
+	m, err := txmanager.New(e.cfg, e.db, client, e.ks, e.lggr)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, m.Close()) })
+	latest, err := e.client.HeaderByNumber(e.ctx, nil)
+	require.NoError(t, err)
+	e.announce(m, latest.Hash())
+	tests := []struct {
+		name    string
+		newHead bool
+		creates int
+		want    int // header reads and tip suggestions so far
+	}{
+		{"first head", false, 6, 1},
+		{"same head", false, 3, 1},
+		{"new head", true, 4, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.newHead {
+				e.commit(m)
+			}
+			var wg sync.WaitGroup
+			for range tt.creates {
+				wg.Go(func() {
+					tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{To: sink, GasLimit: 21_000})
+					if assert.NoError(t, err) {
+						a := tx.LatestAttempt()
+						assert.True(t, a.Dynamic(), "EIP-1559 attempt")
+						assert.Positive(t, a.GasTipCap.ToInt().Sign(), "tip from the node's suggestion")
+					}
+				})
+			}
+			wg.Wait()
+			assert.Equal(t, tt.want, client.get("HeaderByNumber"), "latest header reads")
+			assert.Equal(t, tt.want, client.get("SuggestGasTipCap"), "tip suggestions")
+		})
+	}
+}
