@@ -7,6 +7,7 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
 )
 
 // Client is what the TxManager needs of a chain connection. go-ethereum's
@@ -31,4 +32,12 @@ type Keys interface {
 	SignTx(addr common.Address, tx *types.Transaction, chainID *big.Int) (*types.Transaction, error)
 	Addresses() []common.Address
 	HasAddress(addr common.Address) bool
+}
+
+// BatchClient is a Client that can send several JSON-RPC calls in one
+// request; the node's *chain.Client is one. The TxManager uses it, when its Client is one, to fetch a head's
+// receipts in one round trip; otherwise it makes one call per receipt.
+type BatchClient interface {
+	Client
+	BatchCallContext(ctx context.Context, batch []rpc.BatchElem) error
 }

@@ -86,6 +86,7 @@ type TxManager struct {
 	gapWarned   map[common.Address]uint64      // key: chain nonce of the gap last warned about
 	nonceHead   map[common.Address]common.Hash // key: the head its chain nonce was last checked at
 	passHead    *models.Head                   // the latest head when the current pass began
+	receiptHead map[int64]common.Hash          // tx ID: the head its receipts were last looked up at
 
 	// feeMu serializes fee refreshes; feeCache is the latest head's
 	// first-attempt pricing.
@@ -124,6 +125,8 @@ func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logge
 		resent:    map[int64]int64{},
 		gapWarned: map[common.Address]uint64{},
 		nonceHead: map[common.Address]common.Hash{},
+
+		receiptHead: map[int64]common.Hash{},
 	}
 	m.lggr = lggr.With("service", m.Name())
 	if cfg.ChainID != nil {
@@ -246,6 +249,15 @@ func (m *TxManager) latestHead() *models.Head {
 	}
 	h := *m.head
 	return &h
+}
+
+// passHeadHash is the hash of the head the current pass began at, or the
+// zero hash.
+func (m *TxManager) passHeadHash() common.Hash {
+	if m.passHead == nil {
+		return common.Hash{}
+	}
+	return m.passHead.Hash
 }
 
 func (m *TxManager) rpcCtx(ctx context.Context) (context.Context, context.CancelFunc) {

@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -793,6 +794,88 @@ func TestCreateTxFeesOncePerHead(t *testing.T) {
 			wg.Wait()
 			assert.Equal(t, tt.want, client.get("HeaderByNumber"), "latest header reads")
 			assert.Equal(t, tt.want, client.get("SuggestGasTipCap"), "tip suggestions")
+		})
+	}
+}
+
+// batchingClient is a chain client over JSON-RPC that can batch, counting
+// its batches and their calls.
+type batchingClient struct {
+	*countingClient
+	rpc *rpc.Client
+}
+
+func (c *batchingClient) BatchCallContext(ctx context.Context, batch []rpc.BatchElem) error {
+	c.count("batch")
+	for _, b := range batch {
+		c.count("batch " + b.Method)
+	}
+	return c.rpc.BatchCallContext(ctx, batch)
+}
+
+// TestReceiptsOncePerHead: receipts are looked up once per head, only for
+// transactions sent at least one block ago (or at start), in one batch
+// when the client can batch, one call each otherwise.
+func TestReceiptsOncePerHead(t *testing.T) {
+	const n = 5
+	tests := []struct {
+		name                    string
+		batch                   bool
+		batches, batched, calls int
+	}{
+		// At start all 5 are looked up (none mined) and sent; at the next
+		// head all 5 are found; later heads look up nothing.
+		{"batch", true, 2, 2 * n, 0},
+		{"one call each", false, 0, 0, 2 * n},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			port, err := simchain.FreePort()
+			require.NoError(t, err)
+			e := setup(t, setupOpts{simOpts: []simchain.Option{simchain.WithRPC(port)}})
+			rc, err := rpc.DialContext(e.ctx, fmt.Sprintf("ws://127.0.0.1:%d", port))
+			require.NoError(t, err)
+			t.Cleanup(rc.Close)
+			counting := newCountingClient(ethclient.NewClient(rc))
+			var client txmanager.Client = counting
+			if tt.batch {
+				client = &batchingClient{countingClient: counting, rpc: rc}
+			}
+			m, err := txmanager.New(e.cfg, e.db, client, e.ks, e.lggr)
+			require.NoError(t, err)
+			m.OnTxFinal(func(_ context.Context, tx *models.Tx) { e.final <- tx })
+			t.Cleanup(func() { require.NoError(t, m.Close()) })
+			latest, err := e.client.HeaderByNumber(e.ctx, nil)
+			require.NoError(t, err)
+			e.announce(m, latest.Hash())
+			var ids []int64
+			for range n {
+				tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{To: sink, GasLimit: 21_000})
+				require.NoError(t, err)
+				ids = append(ids, tx.ID)
+			}
+			require.NoError(t, m.Start(e.ctx))
+			for _, id := range ids {
+				e.waitTx(id, "broadcast", broadcast)
+			}
+			// Passes at the same head look up nothing more.
+			m.Trigger()
+			e.commit(m)
+			for range n {
+				assert.Equal(t, models.TxStateConfirmed, e.waitFinal().State)
+			}
+			for range 3 {
+				e.commit(m)
+			}
+			// The last head's pass has run once the manager answers a
+			// create at it (the worker is one goroutine, and a pass reads
+			// no receipt for a tx sent at its own head).
+			tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{To: sink, GasLimit: 21_000})
+			require.NoError(t, err)
+			e.waitTx(tx.ID, "broadcast", broadcast)
+			assert.Equal(t, tt.batches, counting.get("batch"), "batches")
+			assert.Equal(t, tt.batched, counting.get("batch eth_getTransactionReceipt"), "receipts in batches")
+			assert.Equal(t, tt.calls, counting.get("TransactionReceipt"), "single receipt calls")
 		})
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -127,13 +126,14 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) error {
 			return errors.Join(failed, err)
 		}
 	}
+	pre := m.prefetchReceipts(ctx, txs, m.passHead, resendAll, resend)
 	for i := 0; i < len(txs); {
 		j := i
 		for j < len(txs) && txs[j].From == txs[i].From {
 			j++
 		}
 		n, known := chainNonces[txs[i].From]
-		if err := m.processKey(ctx, txs[i].From, txs[i:j], resendAll, resend, n, known); err != nil {
+		if err := m.processKey(ctx, txs[i].From, txs[i:j], pre, resendAll, resend, n, known); err != nil {
 			failed = errors.Join(failed, err)
 		}
 		i = j
@@ -195,7 +195,7 @@ func (m *TxManager) initialize(ctx context.Context) error {
 // the chain will mine. If the lowest unconfirmed transaction holds it and
 // has waited StallResendBlocks, it is broadcast again; if it is above it,
 // no transaction of this node holds the missing nonces, which is logged.
-func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []models.Tx, resendAll bool,
+func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []models.Tx, pre *receipts, resendAll bool,
 	resend map[int64]bool, chainNonce uint64, known bool) error {
 	m.mu.Lock()
 	p, paused := m.paused[from]
@@ -210,10 +210,10 @@ func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []m
 		if bal.Cmp(p.Need) < 0 {
 			// Still short: follow what is mined, send nothing.
 			for i := range txs {
-				if txs[i].State != models.TxStateMined {
+				if txs[i].State != models.TxStateMined || !pre.isDue(&txs[i]) {
 					continue
 				}
-				if err := m.checkMined(ctx, &txs[i]); err != nil {
+				if err := m.followMined(ctx, &txs[i], pre); err != nil {
 					return fmt.Errorf("tx %d from %s nonce %d: %w", txs[i].ID, from.Hex(), txs[i].Nonce, err)
 				}
 			}
@@ -227,7 +227,7 @@ func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []m
 	}
 	var next *models.Tx // the lowest nonce still unconfirmed
 	for i := range txs {
-		stop, err := m.processTx(ctx, &txs[i], resendAll || resend[txs[i].ID])
+		stop, err := m.processTx(ctx, &txs[i], pre, resendAll || resend[txs[i].ID])
 		if err != nil {
 			return fmt.Errorf("tx %d from %s nonce %d: %w", txs[i].ID, from.Hex(), txs[i].Nonce, err)
 		}
@@ -255,21 +255,28 @@ func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []m
 	return nil
 }
 
-// processTx moves one transaction forward. stop means later nonces of the
-// key should wait.
-func (m *TxManager) processTx(ctx context.Context, tx *models.Tx, resend bool) (stop bool, err error) {
+// processTx moves one transaction forward, with the receipts pre fetched
+// for it (none when it was not due a lookup). stop means later nonces of
+// the key should wait.
+func (m *TxManager) processTx(ctx context.Context, tx *models.Tx, pre *receipts, resend bool) (stop bool, err error) {
 	if tx.State == models.TxStateMined {
-		return false, m.checkMined(ctx, tx)
+		if !pre.isDue(tx) {
+			return false, nil // looked at already at this head
+		}
+		return false, m.followMined(ctx, tx, pre)
 	}
-	receipt, err := m.findReceipt(ctx, tx, false)
-	if err != nil {
-		return true, err
-	}
-	if receipt != nil {
-		if err := m.markMined(ctx, tx, receipt); err != nil {
+	if pre.isDue(tx) {
+		receipt, err := pre.find(tx)
+		if err != nil {
 			return true, err
 		}
-		return false, m.checkMined(ctx, tx)
+		m.receiptHead[tx.ID] = m.passHeadHash()
+		if receipt != nil {
+			if err := m.markMined(ctx, tx, receipt); err != nil {
+				return true, err
+			}
+			return false, m.checkMinedReceipt(ctx, tx, receipt)
+		}
 	}
 	latest := tx.LatestAttempt()
 	if latest == nil {
@@ -308,23 +315,6 @@ func (m *TxManager) findReceipt(ctx context.Context, tx *models.Tx, strict bool)
 // index is not complete, so a missing receipt proves nothing.
 var errIndexing = errors.New("node is still indexing transactions")
 
-// receipt returns the receipt of hash, or nil when the chain has none.
-func (m *TxManager) receipt(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
-	rctx, cancel := m.rpcCtx(ctx)
-	defer cancel()
-	r, err := m.client.TransactionReceipt(rctx, hash)
-	if errors.Is(err, ethereum.NotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		if strings.Contains(strings.ToLower(err.Error()), "indexing is in progress") {
-			return nil, fmt.Errorf("reading receipt %s: %w: %w", hash.Hex(), errIndexing, err)
-		}
-		return nil, fmt.Errorf("reading receipt %s: %w", hash.Hex(), err)
-	}
-	return r, nil
-}
-
 func (m *TxManager) markMined(ctx context.Context, tx *models.Tx, r *types.Receipt) error {
 	hash, blockHash := r.TxHash, r.BlockHash
 	number, status, gasUsed := r.BlockNumber.Int64(), r.Status, r.GasUsed
@@ -347,6 +337,27 @@ func (m *TxManager) checkMined(ctx context.Context, tx *models.Tx) error {
 	if err != nil {
 		return err
 	}
+	return m.checkMinedReceipt(ctx, tx, r)
+}
+
+// followMined is checkMined with the receipt of tx's mined attempt
+// fetched for the pass.
+func (m *TxManager) followMined(ctx context.Context, tx *models.Tx, pre *receipts) error {
+	l, ok := pre.answers[*tx.Hash]
+	if !ok {
+		return m.checkMined(ctx, tx)
+	}
+	if l.err != nil {
+		return l.err
+	}
+	m.receiptHead[tx.ID] = m.passHeadHash()
+	return m.checkMinedReceipt(ctx, tx, l.receipt)
+}
+
+// checkMinedReceipt is checkMined with r, the receipt of tx's mined
+// attempt just read (nil: none).
+func (m *TxManager) checkMinedReceipt(ctx context.Context, tx *models.Tx, r *types.Receipt) error {
+	var err error
 	if r == nil {
 		if r, err = m.findReceipt(ctx, tx, true); err != nil {
 			return err
@@ -389,6 +400,7 @@ func (m *TxManager) finalize(ctx context.Context, tx *models.Tx) error {
 	}
 	delete(m.atCeiling, tx.ID)
 	delete(m.resent, tx.ID)
+	delete(m.receiptHead, tx.ID)
 	m.remember(tx)
 	attrs := []any{"tx_id", tx.ID, "tx_hash", tx.Hash.Hex(), "block_number", *tx.BlockNumber, "state", tx.State}
 	if tx.TaskRunID != nil {
