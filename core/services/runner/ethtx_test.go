@@ -182,7 +182,7 @@ func TestEthTxWaitsOutALostChainConnection(t *testing.T) {
 				require.NoError(t, err)
 				require.NotEqual(t, models.RunStatusErrored, done.Status, "run errored")
 				return done.Status == models.RunStatusCompleted
-			}, waitFor, 50*time.Millisecond)
+			}, reconnectWait, 50*time.Millisecond)
 			require.Equal(t, 1, done.TaskRuns[1].Attempts)
 			_, count, err := st.Txs(ctx, 0, 10)
 			require.NoError(t, err)
@@ -190,3 +190,8 @@ func TestEthTxWaitsOutALostChainConnection(t *testing.T) {
 		})
 	}
 }
+
+// reconnectWait bounds the wait for a run after the connection is back: a
+// chain call in flight when the connection dropped may first have to run
+// out its RPC timeout (10 s).
+const reconnectWait = 40 * time.Second

@@ -33,6 +33,9 @@ func TestMain(m *testing.M) {
 		// go-ethereum's simulated chain leaves these process-wide workers.
 		goleak.IgnoreTopFunction("github.com/ethereum/go-ethereum/core.(*txSenderCacher).cache"),
 		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"),
+		// A WebSocket subscription cut by the fault proxy unsubscribes on
+		// the server's side after the chain has closed.
+		goleak.IgnoreAnyFunction("github.com/ethereum/go-ethereum/eth/filters.(*Subscription).Unsubscribe"),
 	)
 }
 
