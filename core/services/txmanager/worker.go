@@ -272,10 +272,15 @@ func (m *TxManager) processTx(ctx context.Context, tx *models.Tx, pre *receipts,
 		}
 		m.receiptHead[tx.ID] = m.passHeadHash()
 		if receipt != nil {
+			if setMined(tx, receipt); m.deepEnough(tx) {
+				// Final at once: one write for mined and final.
+				m.logMined(ctx, tx)
+				return false, m.finalize(ctx, tx)
+			}
 			if err := m.markMined(ctx, tx, receipt); err != nil {
 				return true, err
 			}
-			return false, m.checkMinedReceipt(ctx, tx, receipt)
+			return false, nil
 		}
 	}
 	latest := tx.LatestAttempt()
@@ -316,16 +321,32 @@ func (m *TxManager) findReceipt(ctx context.Context, tx *models.Tx, strict bool)
 var errIndexing = errors.New("node is still indexing transactions")
 
 func (m *TxManager) markMined(ctx context.Context, tx *models.Tx, r *types.Receipt) error {
+	setMined(tx, r)
+	if err := m.db.SaveTxState(ctx, tx); err != nil {
+		return err
+	}
+	m.logMined(ctx, tx)
+	return nil
+}
+
+// setMined records receipt r in tx, unsaved.
+func setMined(tx *models.Tx, r *types.Receipt) {
 	hash, blockHash := r.TxHash, r.BlockHash
 	number, status, gasUsed := r.BlockNumber.Int64(), r.Status, r.GasUsed
 	tx.State, tx.Hash, tx.BlockHash, tx.BlockNumber, tx.ReceiptStatus, tx.GasUsed = models.TxStateMined, &hash, &blockHash, &number, &status, &gasUsed
 	tx.LastError = nil
-	if err := m.db.SaveTxState(ctx, tx); err != nil {
-		return err
-	}
-	m.lggr.InfoContext(ctx, "tx mined", "tx_id", tx.ID, "tx_hash", hash.Hex(), "block_number", number,
-		"status", status, "nonce", tx.Nonce)
-	return nil
+}
+
+func (m *TxManager) logMined(ctx context.Context, tx *models.Tx) {
+	m.lggr.InfoContext(ctx, "tx mined", "tx_id", tx.ID, "tx_hash", tx.Hash.Hex(), "block_number", *tx.BlockNumber,
+		"status", *tx.ReceiptStatus, "nonce", tx.Nonce)
+}
+
+// deepEnough reports whether mined tx has MinConfirmations at the latest
+// head.
+func (m *TxManager) deepEnough(tx *models.Tx) bool {
+	head := m.latestHead()
+	return head != nil && head.Number-*tx.BlockNumber+1 >= int64(m.cfg.MinConfirmations)
 }
 
 // checkMined follows a mined transaction: its receipt still on the chain
@@ -379,8 +400,7 @@ func (m *TxManager) checkMinedReceipt(ctx context.Context, tx *models.Tx, r *typ
 			return err
 		}
 	}
-	head := m.latestHead()
-	if head == nil || head.Number-*tx.BlockNumber+1 < int64(m.cfg.MinConfirmations) {
+	if !m.deepEnough(tx) {
 		return nil
 	}
 	return m.finalize(ctx, tx)
@@ -495,8 +515,13 @@ func (m *TxManager) broadcast(ctx context.Context, tx *models.Tx, a *models.TxAt
 
 func (m *TxManager) markBroadcast(ctx context.Context, tx *models.Tx, a *models.TxAttempt, sendErr error) error {
 	now := time.Now().UTC()
+	// The head the pass began at, not the latest: a head that arrived
+	// while this attempt was sent may not include it, so its block must
+	// still look up the receipt.
 	var block int64
-	if h := m.latestHead(); h != nil {
+	if h := m.passHead; h != nil {
+		block = h.Number
+	} else if h := m.latestHead(); h != nil {
 		block = h.Number
 	}
 	if err := m.db.MarkTxAttemptBroadcast(ctx, a.ID, now, block); err != nil {
