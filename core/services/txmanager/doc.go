@@ -9,10 +9,15 @@
 // CreateTx for the same task run return the first transaction. Nonces come
 // from the tx_nonces table, whose row per key is locked while a nonce is
 // given out, so a rolled-back caller leaves no gap; at start each key's
-// next nonce is raised to the chain's pending nonce.
+// next nonce is raised to the chain's pending nonce. Everything CreateTx
+// asks the chain (gas estimate, chain ID, the latest base fee and the tip
+// suggestion, read once per head and shared) is asked before that lock,
+// so the lock is held for database work only.
 //
 // The manager is a head-tracker subscriber: on each new head its single
-// worker goroutine looks up receipts, counts confirmations, notices a
+// worker goroutine looks up receipts (once per head, in one JSON-RPC
+// batch when the client is a BatchClient, and only for transactions sent
+// before that head), counts confirmations, notices a
 // receipt whose block was reorged out (the receipt is gone or moved) and
 // re-broadcasts that transaction, bumps the gas price of attempts not mined
 // within BumpThreshold blocks, and resumes keys that were paused for
