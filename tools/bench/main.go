@@ -238,8 +238,10 @@ func run(args []string) (int, error) {
 		// A hand-written "## Notes" section at the end of the old file
 		// (analysis, profiles) is kept below the fresh figures.
 		if old, err := os.ReadFile(path); err == nil {
-			if i := strings.Index(string(old), notesHeading); i >= 0 {
-				md += "\n" + string(old[i:])
+			// The heading only counts at the start of a line: the file's
+			// own introduction names it too.
+			if i := strings.Index(string(old), "\n"+notesHeading); i >= 0 {
+				md += string(old[i:])
 			}
 		}
 		if err := os.WriteFile(path, []byte(md), 0o644); err != nil {
