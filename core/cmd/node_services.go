@@ -27,12 +27,8 @@ import (
 // ready), then the API server.
 type nodeServices struct {
 	app   *services.Application
-	runs  *services.RunManager
-	txm   *txmanager.TxManager
 	sub   *subscriber.Subscriber
 	sched *scheduler.Scheduler
-	api   *web.Server
-	lggr  *slog.Logger
 }
 
 func (n *node) buildServices(ctx context.Context, st *store.Store, ks *keystore.KeyStore, cs *chainServices) (*nodeServices, error) {
@@ -94,10 +90,10 @@ func (n *node) buildServices(ctx context.Context, st *store.Store, ks *keystore.
 		}
 	}
 
-	ns := &nodeServices{runs: runs, txm: txm, sub: sub, sched: sched, lggr: lggr}
+	ns := &nodeServices{sub: sub, sched: sched}
 	ns.app = services.NewApplication(lggr, cs.client, txm, runs.Runner(), sub, sched, cs.heads)
 	ns.app.AddHealthCheck(storeHealth{st})
-	ns.api, err = web.NewAPIServer(web.Config{ListenAddr: fmt.Sprintf(":%d", cfg.Port)}, web.Deps{
+	api, err := web.NewAPIServer(web.Config{ListenAddr: fmt.Sprintf(":%d", cfg.Port)}, web.Deps{
 		Store:     st,
 		Runs:      runs,
 		Resumer:   runs,
@@ -123,7 +119,7 @@ func (n *node) buildServices(ctx context.Context, st *store.Store, ks *keystore.
 	}
 	// The API starts last so /health answers only once every service it
 	// reports on runs; it stops first.
-	ns.app.Add(ns.api)
+	ns.app.Add(api)
 	return ns, nil
 }
 
