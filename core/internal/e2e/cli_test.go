@@ -86,8 +86,15 @@ func TestEveryCLICommand(t *testing.T) {
 	p.stop(t, syscall.SIGINT)
 }
 
+// runCLIErr runs the pythia binary with env for at most a minute and
+// returns its combined output and exit error.
 func runCLIErr(env []string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	return runPythia(time.Minute, env, args...)
+}
+
+// runPythia runs the pythia binary with env for at most timeout.
+func runPythia(timeout time.Duration, env []string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, args...)
 	cmd.Env = env

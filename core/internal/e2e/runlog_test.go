@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -33,15 +32,11 @@ var (
 // exit.
 func runCLI(t *testing.T, env []string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binPath, args...)
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
+	out, err := runPythia(3*time.Minute, env, args...)
 	if err != nil {
 		t.Fatalf("pythia %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	return string(out)
+	return out
 }
 
 func TestDevRequestIsFulfilled(t *testing.T) {
