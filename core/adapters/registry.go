@@ -30,6 +30,21 @@ const (
 	TypeResultCollect = "resultcollect"
 )
 
+// Repeatable reports whether performing a task of this type again has no
+// effect outside its run: it computes from its input, or only reads
+// (httpget). The JobRunner does not save such a task on its own when it
+// completes; it is saved with the next step that must be, and performed
+// again if the node stops before. httppost, sleep, ethtx and bridges
+// (external adapters may act on a call) are not repeatable.
+func Repeatable(taskType string) bool {
+	switch strings.ToLower(taskType) {
+	case TypeHTTPGet, TypeJSONParse, TypeMultiply, TypeQuotient, TypeEthBytes32, TypeEthInt256, TypeEthUint256,
+		TypeEthBool, TypeNoOp, TypeCompare, TypeCopy, TypeRandom, TypeResultCollect:
+		return true
+	}
+	return false
+}
+
 // Registry is the closed set of built-in adapters, plus the bridges found
 // through Deps.Bridges. It is immutable after NewRegistry and safe for
 // concurrent use.

@@ -212,9 +212,15 @@ func (rm *RunManager) ExecuteJob(ctx context.Context, job *models.JobSpec, initr
 	}
 	rm.lggr.Info("run created", "run_id", run.ID, "job_id", job.ID, "initiator", initr.Type, "status", run.Status)
 	if run.Status == models.RunStatusUnstarted {
-		rm.runner.Enqueue(run.ID)
+		rm.queueRun(run, job)
 	}
 	return run, nil
+}
+
+// queueRun hands a run just saved, and its job, to the JobRunner in
+// memory, so its worker does not load them back from the database.
+func (rm *RunManager) queueRun(run *models.JobRun, job *models.JobSpec) {
+	rm.runner.EnqueueRun(run, job)
 }
 
 func derefUint(p *uint) uint {

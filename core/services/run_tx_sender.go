@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/pythia-oracle/pythia/core/adapters"
+	"github.com/pythia-oracle/pythia/core/services/runner"
 	"github.com/pythia-oracle/pythia/core/services/txmanager"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
@@ -23,7 +24,8 @@ type TxCreator interface {
 
 // RunTxSender is the ethtx adapter's TxSender: it records the answer's
 // transaction and marks its task run (and run) pending_outgoing_confirmations
-// in one database transaction, then lets the TxManager broadcast it. A
+// in one database transaction, with the run's steps its worker has not
+// saved yet (runner.StepSaverFrom), then lets the TxManager broadcast it. A
 // crash before the commit leaves neither (the task is performed again); a
 // crash after it leaves both, and the run waits for the transaction
 // without performing ethtx again; a second call for the same task run
@@ -66,6 +68,11 @@ func (s *RunTxSender) CreateTx(ctx context.Context, taskRunID string, from, to c
 	}
 	var tx *models.Tx
 	err := s.store.Transact(ctx, func(db *store.Store) error {
+		if save := runner.StepSaverFrom(ctx); save != nil {
+			if err := save(db); err != nil {
+				return err
+			}
+		}
 		if err := db.SetTaskRunStatus(ctx, taskRunID, models.RunStatusPendingOutgoingConfirmations); err != nil {
 			return err
 		}

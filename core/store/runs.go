@@ -130,6 +130,16 @@ func (s *Store) SaveJobRunStep(ctx context.Context, run *models.JobRun, tr *mode
 	return s.saveJobRun(ctx, run, trs, attempts)
 }
 
+// SaveJobRunSteps is SaveJobRunStep for several task runs at once: a
+// worker that ran tasks which cannot pause without saving each writes them
+// together at the next step that must be saved.
+func (s *Store) SaveJobRunSteps(ctx context.Context, run *models.JobRun, trs []*models.TaskRun, attempts ...models.TaskRunAttempt) error {
+	if run == nil || run.ID == "" {
+		return errors.New("saving job run: run ID is required")
+	}
+	return s.saveJobRun(ctx, run, trs, attempts)
+}
+
 func (s *Store) saveJobRun(ctx context.Context, run *models.JobRun, trs []*models.TaskRun, attempts []models.TaskRunAttempt) error {
 	now := time.Now().UTC()
 	write := func(tx *Store) error {

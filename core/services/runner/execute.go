@@ -35,7 +35,16 @@ func (r *JobRunner) execute(ctx context.Context, runID string) {
 	}()
 
 	lggr := r.lggr.With("run_id", runID)
-	run, err := r.deps.Store.FindJobRun(runCtx, runID)
+	var (
+		run *models.JobRun
+		job *models.JobSpec
+		err error
+	)
+	if h, ok := r.takeFresh(runID); ok {
+		run, job = h.run, h.job
+	} else {
+		run, err = r.deps.Store.FindJobRun(runCtx, runID)
+	}
 	switch {
 	case err == nil:
 	case runCtx.Err() != nil:
@@ -54,12 +63,13 @@ func (r *JobRunner) execute(ctx context.Context, runID string) {
 		return
 	}
 	lggr = lggr.With("job_id", run.JobSpecID)
-	job, err := r.deps.Store.FindJobSpec(runCtx, run.JobSpecID)
-	if err != nil {
-		if runCtx.Err() == nil {
-			r.retryLater(lggr, runID, "loading the run's job", err)
+	if job == nil || job.ID != run.JobSpecID {
+		if job, err = r.findJob(runCtx, run.JobSpecID); err != nil {
+			if runCtx.Err() == nil {
+				r.retryLater(lggr, runID, "loading the run's job", err)
+			}
+			return
 		}
-		return
 	}
 	err = r.executeRun(runCtx, run, job)
 	switch {
@@ -126,30 +136,43 @@ func (r *JobRunner) resumable(run *models.JobRun) bool {
 // each what the step changed: the run's own state and the task run.
 func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *models.JobSpec) error {
 	lggr := r.lggr.With("run_id", run.ID, "job_id", run.JobSpecID)
-	if run.Status != models.RunStatusInProgress {
-		run.Status = models.RunStatusInProgress
-		if err := r.deps.Store.SaveJobRunStep(ctx, run, nil); err != nil {
-			return err
-		}
-	}
+	// The in_progress status is written with the first step saved.
+	run.Status = models.RunStatusInProgress
+	u := &unsaved{}
 	for {
 		tr := run.NextTaskRun()
 		if tr == nil {
-			return r.complete(ctx, run)
+			return r.complete(ctx, run, u)
 		}
 		if r.observe(run, tr) {
-			return r.pause(ctx, run, tr, models.RunStatusPendingIncomingConfirmations, nil)
+			return r.pause(ctx, run, u, tr, models.RunStatusPendingIncomingConfirmations, nil)
 		}
 		if tr.Type == adapters.TypeEthTx && !r.Connected() {
-			return r.waitConnection(ctx, run, tr, models.RunOutput{})
+			return r.waitConnection(ctx, run, u, tr, models.RunOutput{})
 		}
 		if tr.Index < 0 || tr.Index >= len(job.Tasks) {
-			return r.fail(ctx, run, tr, models.NewRunOutputError(fmt.Errorf("job %s has no task %d", job.ID, tr.Index)), nil)
+			return r.fail(ctx, run, u, tr, models.NewRunOutputError(fmt.Errorf("job %s has no task %d", job.ID, tr.Index)), nil)
 		}
 		task := job.Tasks[tr.Index]
-		out, ok := r.perform(ctx, run, tr, task)
+		taskCtx := ctx
+		var saved *savedResults
+		if tr.Type == adapters.TypeEthTx {
+			// The answer's transaction commits with the steps before it.
+			taskCtx = withStepSaver(ctx, func(db *store.Store) error {
+				saved = u.track(run)
+				return db.SaveJobRunSteps(ctx, run, u.trs, u.attempts...)
+			})
+		}
+		out, ok := r.perform(taskCtx, run, tr, task)
 		if !ok {
 			return ctx.Err()
+		}
+		if saved != nil {
+			if out.Status == models.RunStatusPendingOutgoingConfirmations {
+				u.reset() // committed with the transaction
+			} else {
+				saved.rollBack() // the transaction's database work was rolled back
+			}
 		}
 		tr.Attempts++
 		attempt := models.TaskRunAttempt{TaskRunID: tr.ID, Attempt: tr.Attempts, Status: out.Status}
@@ -164,13 +187,13 @@ func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *mod
 			tr.Attempts--
 			lggr.Warn("task could not reach the chain or the database; it waits for the connection",
 				"task", tr.Index, "type", tr.Type, "err", out.Error)
-			return r.waitConnection(ctx, run, tr, out)
+			return r.waitConnection(ctx, run, u, tr, out)
 		case out.Status == models.RunStatusErrored && out.Retryable && tr.Attempts < r.maxAttempts(task):
 			res := models.RunResultFrom(out)
 			wait := r.backoff(tr.Attempts)
 			retryAt := r.cfg.Now().Add(wait)
 			tr.Status, tr.Result, tr.WakeAt = models.RunStatusInProgress, mergeResult(tr.Result, res), &retryAt
-			if err := r.deps.Store.SaveJobRunStep(ctx, run, tr, attempt); err != nil {
+			if err := r.save(ctx, run, u, tr, attempt); err != nil {
 				return err
 			}
 			lggr.Warn("task failed with a transient fault; retrying", "task", tr.Index, "type", tr.Type,
@@ -181,21 +204,27 @@ func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *mod
 			if out.Retryable {
 				out.Error = fmt.Sprintf("%s (after %d attempts)", out.Error, tr.Attempts)
 			}
-			return r.fail(ctx, run, tr, out, &attempt)
+			return r.fail(ctx, run, u, tr, out, &attempt)
 		case out.Status.Pending():
-			return r.pause(ctx, run, tr, out.Status, &pauseData{out: out, attempt: attempt})
+			return r.pause(ctx, run, u, tr, out.Status, &pauseData{out: out, attempt: attempt})
 		case out.Status == models.RunStatusCompleted:
 			tr.Status, tr.WakeAt = models.RunStatusCompleted, nil
 			tr.Result = mergeResult(tr.Result, models.RunResult{Data: out.Data, Status: models.RunStatusCompleted})
-			if err := r.deps.Store.SaveJobRunStep(ctx, run, tr, attempt); err != nil {
-				return err
+			u.add(tr, attempt)
+			if !adapters.Repeatable(tr.Type) {
+				// Its effect happened: it must never be performed again.
+				if err := r.save(ctx, run, u, nil); err != nil {
+					return err
+				}
 			}
+			// A repeatable task is saved with the next step that must be,
+			// and simply performed again if the node stops before.
 			lggr.Debug("task completed", "task", tr.Index, "type", tr.Type)
 		default:
 			bad := models.NewRunOutputError(fmt.Errorf("adapter %s returned status %q", tr.Type, out.Status))
 			attempt.Status = models.RunStatusErrored
 			attempt.Error = &bad.Error
-			return r.fail(ctx, run, tr, bad, &attempt)
+			return r.fail(ctx, run, u, tr, bad, &attempt)
 		}
 	}
 }
@@ -294,7 +323,7 @@ type pauseData struct {
 // pause saves the run paused in status. With p (an adapter's pending
 // output) the task keeps the data it paused with and, for a sleep, its
 // wake time, which is then timed.
-func (r *JobRunner) pause(ctx context.Context, run *models.JobRun, tr *models.TaskRun, status models.RunStatus, p *pauseData) error {
+func (r *JobRunner) pause(ctx context.Context, run *models.JobRun, u *unsaved, tr *models.TaskRun, status models.RunStatus, p *pauseData) error {
 	tr.Status, run.Status = status, status
 	var attempts []models.TaskRunAttempt
 	if p != nil {
@@ -306,7 +335,7 @@ func (r *JobRunner) pause(ctx context.Context, run *models.JobRun, tr *models.Ta
 		now := r.cfg.Now()
 		tr.WakeAt = &now
 	}
-	if err := r.deps.Store.SaveJobRunStep(ctx, run, tr, attempts...); err != nil {
+	if err := r.save(ctx, run, u, tr, attempts...); err != nil {
 		return err
 	}
 	r.lggr.Info("run paused", "run_id", run.ID, "job_id", run.JobSpecID, "status", status, "task", tr.Index, "type", tr.Type)
@@ -321,13 +350,13 @@ func (r *JobRunner) pause(ctx context.Context, run *models.JobRun, tr *models.Ta
 // connected as far as the runner knows (the fault came before the head
 // tracker saw it, or the connection came back meanwhile) it is also tried
 // again after a backoff, so no wake-up is lost.
-func (r *JobRunner) waitConnection(ctx context.Context, run *models.JobRun, tr *models.TaskRun, out models.RunOutput) error {
+func (r *JobRunner) waitConnection(ctx context.Context, run *models.JobRun, u *unsaved, tr *models.TaskRun, out models.RunOutput) error {
 	retryAt := r.cfg.Now().Add(r.faultBackoff(run.ID))
 	tr.Status, run.Status, tr.WakeAt = models.RunStatusPendingConnection, models.RunStatusPendingConnection, &retryAt
 	if !out.Data.IsNull() {
 		tr.Result = mergeResult(tr.Result, models.RunResult{Data: out.Data, Status: models.RunStatusPendingConnection})
 	}
-	if err := r.deps.Store.SaveJobRunStep(ctx, run, tr); err != nil {
+	if err := r.save(ctx, run, u, tr); err != nil {
 		return err
 	}
 	r.lggr.Info("run paused", "run_id", run.ID, "job_id", run.JobSpecID, "status", run.Status, "task", tr.Index, "type", tr.Type)
@@ -339,7 +368,7 @@ func (r *JobRunner) waitConnection(ctx context.Context, run *models.JobRun, tr *
 }
 
 // fail errors the task and its run with out's error.
-func (r *JobRunner) fail(ctx context.Context, run *models.JobRun, tr *models.TaskRun, out models.RunOutput, attempt *models.TaskRunAttempt) error {
+func (r *JobRunner) fail(ctx context.Context, run *models.JobRun, u *unsaved, tr *models.TaskRun, out models.RunOutput, attempt *models.TaskRunAttempt) error {
 	now := r.cfg.Now().UTC()
 	tr.Status = models.RunStatusErrored
 	tr.Result = mergeResult(tr.Result, models.RunResultFrom(out))
@@ -350,7 +379,7 @@ func (r *JobRunner) fail(ctx context.Context, run *models.JobRun, tr *models.Tas
 	if attempt != nil {
 		attempts = append(attempts, *attempt)
 	}
-	if err := r.deps.Store.SaveJobRunStep(ctx, run, tr, attempts...); err != nil {
+	if err := r.save(ctx, run, u, tr, attempts...); err != nil {
 		return err
 	}
 	r.lggr.Warn("run errored", "run_id", run.ID, "job_id", run.JobSpecID, "task", tr.Index, "type", tr.Type, "err", out.Error)
@@ -358,7 +387,7 @@ func (r *JobRunner) fail(ctx context.Context, run *models.JobRun, tr *models.Tas
 }
 
 // complete finishes the run with the last task's output.
-func (r *JobRunner) complete(ctx context.Context, run *models.JobRun) error {
+func (r *JobRunner) complete(ctx context.Context, run *models.JobRun, u *unsaved) error {
 	now := r.cfg.Now().UTC()
 	data := models.JSON(`{}`)
 	if n := len(run.TaskRuns); n > 0 && run.TaskRuns[n-1].Result != nil {
@@ -366,7 +395,7 @@ func (r *JobRunner) complete(ctx context.Context, run *models.JobRun) error {
 	}
 	run.Status, run.FinishedAt = models.RunStatusCompleted, &now
 	run.Result = mergeResult(run.Result, models.RunResult{Data: data, Status: models.RunStatusCompleted})
-	if err := r.deps.Store.SaveJobRunStep(ctx, run, nil); err != nil {
+	if err := r.save(ctx, run, u, nil); err != nil {
 		return err
 	}
 	r.lggr.Info("run completed", "run_id", run.ID, "job_id", run.JobSpecID)

@@ -72,6 +72,7 @@ type Store interface {
 	FindJobRun(ctx context.Context, id string) (*models.JobRun, error)
 	FindJobSpec(ctx context.Context, id string) (*models.JobSpec, error)
 	SaveJobRunStep(ctx context.Context, run *models.JobRun, tr *models.TaskRun, attempts ...models.TaskRunAttempt) error
+	SaveJobRunSteps(ctx context.Context, run *models.JobRun, trs []*models.TaskRun, attempts ...models.TaskRunAttempt) error
 	UnfinishedRuns(ctx context.Context) ([]models.JobRun, error)
 	StalledRunIDs(ctx context.Context, statuses []models.RunStatus, updatedBefore time.Time, limit int) ([]string, error)
 	CancelJobRun(ctx context.Context, id string, at time.Time) error
@@ -112,8 +113,12 @@ type JobRunner struct {
 	qmu    sync.Mutex
 	queue  []string
 	queued map[string]bool
+	fresh  map[string]handoff // runs handed over in memory (EnqueueRun)
 	signal chan struct{}
 	work   chan string
+
+	jobsMu sync.Mutex
+	jobs   map[string]*models.JobSpec // by ID; jobs' tasks never change
 
 	mu       sync.Mutex
 	inflight map[string]context.CancelFunc
@@ -141,6 +146,8 @@ func New(cfg Config, deps Deps, lggr *slog.Logger) (*JobRunner, error) {
 		cfg:        cfg.withDefaults(),
 		deps:       deps,
 		queued:     map[string]bool{},
+		fresh:      map[string]handoff{},
+		jobs:       map[string]*models.JobSpec{},
 		signal:     make(chan struct{}, 1),
 		work:       make(chan string),
 		inflight:   map[string]context.CancelFunc{},
@@ -359,6 +366,7 @@ func (r *JobRunner) CancelRun(ctx context.Context, runID string) error {
 	if err := r.deps.Store.CancelJobRun(ctx, runID, r.cfg.Now()); err != nil {
 		return err
 	}
+	r.dropFresh(runID)
 	r.mu.Lock()
 	if cancel, ok := r.inflight[runID]; ok {
 		cancel()

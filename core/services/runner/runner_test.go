@@ -431,42 +431,62 @@ func TestSleepSurvivesRestart(t *testing.T) {
 	require.Error(t, second.rm.QueueSleepingTask(ctx, run.ID), "a finished run is not sleeping")
 }
 
+// A task with an effect outside the run (httppost) is saved when it
+// completes and never performed again; a repeatable one (httpget) is saved
+// with the next step that must be, so a stop before that performs it again.
 func TestRunResumesAfterStopWithoutRerunningCompletedTasks(t *testing.T) {
-	ctx := context.Background()
-	st := testdb.Open(t)
-	a, aHits := countingServer(t, func(_ int64, w http.ResponseWriter, _ *http.Request) {
-		_, _ = io.WriteString(w, `{"a":1}`)
-	})
-	entered := make(chan struct{}, 1)
-	b, bHits := countingServer(t, func(n int64, w http.ResponseWriter, r *http.Request) {
-		if n == 1 {
-			entered <- struct{}{}
-			<-r.Context().Done() // hangs until the node stops
-			return
-		}
-		_, _ = io.WriteString(w, `{"result":5}`)
-	})
-	job := createJob(t, st, fmt.Sprintf(`{"initiators":[{"type":"web"}],"tasks":[
-		{"type":"httpget","params":{"get":%q}},{"type":"httpget","params":{"get":%q}},{"type":"jsonparse","params":{"path":"result"}}]}`, a.URL, b.URL))
+	for _, tc := range []struct {
+		first      string
+		firstHits  int64
+		cutRun     models.RunStatus
+		cutFirstTR models.RunStatus
+	}{
+		{first: "httppost", firstHits: 1, cutRun: models.RunStatusInProgress, cutFirstTR: models.RunStatusCompleted},
+		{first: "httpget", firstHits: 2, cutRun: models.RunStatusUnstarted, cutFirstTR: models.RunStatusUnstarted},
+	} {
+		t.Run(tc.first, func(t *testing.T) {
+			ctx := context.Background()
+			st := testdb.Open(t)
+			a, aHits := countingServer(t, func(_ int64, w http.ResponseWriter, _ *http.Request) {
+				_, _ = io.WriteString(w, `{"a":1}`)
+			})
+			entered := make(chan struct{}, 1)
+			b, bHits := countingServer(t, func(n int64, w http.ResponseWriter, r *http.Request) {
+				if n == 1 {
+					entered <- struct{}{}
+					<-r.Context().Done() // hangs until the node stops
+					return
+				}
+				_, _ = io.WriteString(w, `{"result":5}`)
+			})
+			job := createJob(t, st, fmt.Sprintf(`{"initiators":[{"type":"web"}],"tasks":[
+				{"type":%q,"params":{"url":%q}},{"type":"httpget","params":{"get":%q}},{"type":"jsonparse","params":{"path":"result"}}]}`,
+				tc.first, a.URL, b.URL))
 
-	first := newNode(t, st, nodeOpts{})
-	run, err := first.rm.ExecuteJobFromWeb(ctx, job.ID, nil)
-	require.NoError(t, err)
-	<-entered
-	first.stop(t)
+			first := newNode(t, st, nodeOpts{})
+			run, err := first.rm.ExecuteJobFromWeb(ctx, job.ID, nil)
+			require.NoError(t, err)
+			<-entered
+			first.stop(t)
 
-	cut, err := st.FindJobRun(ctx, run.ID)
-	require.NoError(t, err)
-	require.Equal(t, models.RunStatusInProgress, cut.Status)
-	require.Equal(t, models.RunStatusCompleted, cut.TaskRuns[0].Status)
-	require.Equal(t, models.RunStatusUnstarted, cut.TaskRuns[1].Status, "the cut-off task recorded nothing")
-	require.Zero(t, cut.TaskRuns[1].Attempts)
+			cut, err := st.FindJobRun(ctx, run.ID)
+			require.NoError(t, err)
+			require.Equal(t, tc.cutRun, cut.Status)
+			require.Equal(t, tc.cutFirstTR, cut.TaskRuns[0].Status)
+			require.Equal(t, models.RunStatusUnstarted, cut.TaskRuns[1].Status, "the cut-off task recorded nothing")
+			require.Zero(t, cut.TaskRuns[1].Attempts)
 
-	newNode(t, st, nodeOpts{})
-	done := waitStatus(t, st, run.ID, models.RunStatusCompleted)
-	require.Equal(t, "5", resultOf(t, done))
-	require.EqualValues(t, 1, aHits.Load(), "the completed task was not performed again")
-	require.EqualValues(t, 2, bHits.Load())
+			newNode(t, st, nodeOpts{})
+			done := waitStatus(t, st, run.ID, models.RunStatusCompleted)
+			require.Equal(t, "5", resultOf(t, done))
+			require.Equal(t, tc.firstHits, aHits.Load(), "times the first task was performed")
+			require.EqualValues(t, 2, bHits.Load())
+			for _, tr := range done.TaskRuns {
+				require.Equal(t, models.RunStatusCompleted, tr.Status, "task %d", tr.Index)
+				require.Len(t, tr.AttemptLog, 1, "task %d keeps only the attempt that completed", tr.Index)
+			}
+		})
+	}
 }
 
 func TestCancelRun(t *testing.T) {
