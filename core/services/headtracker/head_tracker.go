@@ -35,6 +35,11 @@ type Config struct {
 	// ResubscribeBackoff is the wait between attempts to subscribe while
 	// the client is connected but the subscription fails (default 1s).
 	ResubscribeBackoff time.Duration
+	// TrimEvery is how many heads are saved between two trims of the saved
+	// history (default 32), so the table holds up to HistoryDepth+TrimEvery
+	// heads: a chain that makes a block per transaction (automine, busy
+	// L2s) would otherwise pay a DELETE per head.
+	TrimEvery int
 }
 
 // Defaults for Config's zero fields.
@@ -42,6 +47,7 @@ const (
 	DefaultHistoryDepth       = 100
 	DefaultQueueSize          = 16
 	DefaultResubscribeBackoff = time.Second
+	DefaultTrimEvery          = 32
 )
 
 func (c Config) withDefaults() Config {
@@ -53,6 +59,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ResubscribeBackoff <= 0 {
 		c.ResubscribeBackoff = DefaultResubscribeBackoff
+	}
+	if c.TrimEvery <= 0 {
+		c.TrimEvery = DefaultTrimEvery
 	}
 	return c
 }
@@ -125,7 +134,10 @@ type HeadTracker struct {
 	latest     *models.Head
 	lastHeadAt time.Time
 	startedAt  time.Time
+
+	unTrimmed int // heads saved since the last trim (deliver's goroutine only)
 }
+
 
 var (
 	_ lifecycle.Service       = (*HeadTracker)(nil)
@@ -386,14 +398,19 @@ func toHead(h *types.Header) *models.Head {
 // handle saves h, with any heads missing between it and the saved head,
 // and tells subscribers, oldest first.
 func (ht *HeadTracker) handle(ctx context.Context, h *types.Header) error {
-	known, err := ht.store.HeadByHash(ctx, h.Hash())
-	if err != nil {
-		return err
-	}
-	if known != nil {
-		return nil // already seen (a repeat after reconnecting)
-	}
 	cur := ht.LatestHead()
+	// A child of the latest head cannot have been seen: the latest head
+	// never goes back to a head already saved. Anything else may be a
+	// repeat after reconnecting.
+	if extends := cur != nil && h.ParentHash == cur.Hash && h.Number.Int64() == cur.Number+1; !extends {
+		known, err := ht.store.HeadByHash(ctx, h.Hash())
+		if err != nil {
+			return err
+		}
+		if known != nil {
+			return nil
+		}
+	}
 	newChain, ancestor, err := ht.collect(ctx, h, cur)
 	if err != nil {
 		return err
@@ -441,8 +458,11 @@ func (ht *HeadTracker) handle(ctx context.Context, h *types.Header) error {
 			s.OnNewHead(ctx, &c)
 		}
 	}
-	if _, err := ht.store.TrimHeads(ctx, ht.cfg.HistoryDepth); err != nil {
-		return err
+	if ht.unTrimmed += len(newChain); ht.unTrimmed >= ht.cfg.TrimEvery || reorg != nil {
+		if _, err := ht.store.TrimHeads(ctx, ht.cfg.HistoryDepth); err != nil {
+			return err
+		}
+		ht.unTrimmed = 0
 	}
 	return nil
 }

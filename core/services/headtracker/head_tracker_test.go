@@ -209,7 +209,7 @@ func TestSavesHeadsInOrder(t *testing.T) {
 			e := newChain(t, nil)
 			s := testdb.Open(t)
 			rec := &recorder{}
-			ht, _ := track(t, headtracker.Config{HistoryDepth: tt.depth}, dial(t, e.addr), s, rec)
+			ht, _ := track(t, headtracker.Config{HistoryDepth: tt.depth, TrimEvery: 1}, dial(t, e.addr), s, rec)
 			rec.waitHead(t, 0) // the genesis, fetched on connect
 			e.commit(tt.blocks)
 			rec.waitHead(t, int64(tt.blocks))
