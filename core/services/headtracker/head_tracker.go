@@ -138,7 +138,6 @@ type HeadTracker struct {
 	unTrimmed int // heads saved since the last trim (deliver's goroutine only)
 }
 
-
 var (
 	_ lifecycle.Service       = (*HeadTracker)(nil)
 	_ lifecycle.HealthChecker = (*HeadTracker)(nil)
