@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -144,7 +145,7 @@ func (s *Store) saveJobRun(ctx context.Context, run *models.JobRun, trs []*model
 	now := time.Now().UTC()
 	write := func(tx *Store) error {
 		db := tx.conn(ctx)
-		if err := tx.saveResult(ctx, run.Result, &run.ResultID); err != nil {
+		if err := tx.saveStepResults(ctx, run, trs); err != nil {
 			return err
 		}
 		res := db.Model(&models.JobRun{}).
@@ -163,33 +164,23 @@ func (s *Store) saveJobRun(ctx context.Context, run *models.JobRun, trs []*model
 			return tx.runMissingOrFinished(ctx, run.ID)
 		}
 		run.UpdatedAt = now
-		for _, tr := range trs {
-			if err := tx.saveResult(ctx, tr.Result, &tr.ResultID); err != nil {
-				return err
-			}
-			err := db.Model(&models.TaskRun{}).Where("id = ?", tr.ID).Updates(map[string]any{
-				"status":                              tr.Status,
-				"result_id":                           tr.ResultID,
-				"confirmations":                       tr.Confirmations,
-				"min_required_incoming_confirmations": tr.MinRequiredIncomingConfirmations,
-				"attempts":                            tr.Attempts,
-				"wake_at":                             tr.WakeAt,
-				"updated_at":                          now,
-			}).Error
-			if err != nil {
-				return fmt.Errorf("saving task run %s: %w", tr.ID, translate(err))
-			}
-			tr.UpdatedAt = now
+		if err := tx.updateTaskRuns(ctx, trs, now); err != nil {
+			return err
 		}
-		for i := range attempts {
-			a := attempts[i]
-			a.ID = 0
-			if err := db.Create(&a).Error; err != nil {
-				return fmt.Errorf("saving attempt %d of task run %s: %w", a.Attempt, a.TaskRunID, translate(err))
+		if len(attempts) > 0 {
+			rows := make([]models.TaskRunAttempt, len(attempts))
+			for i, a := range attempts {
+				a.ID = 0
+				rows[i] = a
 			}
-			for j := range run.TaskRuns {
-				if run.TaskRuns[j].ID == a.TaskRunID {
-					run.TaskRuns[j].AttemptLog = append(run.TaskRuns[j].AttemptLog, a)
+			if err := db.Create(&rows).Error; err != nil {
+				return fmt.Errorf("saving attempts of run %s: %w", run.ID, translate(err))
+			}
+			for _, a := range rows {
+				for j := range run.TaskRuns {
+					if run.TaskRuns[j].ID == a.TaskRunID {
+						run.TaskRuns[j].AttemptLog = append(run.TaskRuns[j].AttemptLog, a)
+					}
 				}
 			}
 		}
@@ -203,6 +194,92 @@ func (s *Store) saveJobRun(ctx context.Context, run *models.JobRun, trs []*model
 	}
 	if err != nil {
 		return fmt.Errorf("saving job run %s: %w", run.ID, err)
+	}
+	return nil
+}
+
+// saveStepResults saves the run's result and those of trs: the new ones with
+// one multi-row INSERT, the others updated in place.
+func (s *Store) saveStepResults(ctx context.Context, run *models.JobRun, trs []*models.TaskRun) error {
+	var fresh []*models.RunResult
+	var ids []**int64
+	add := func(r *models.RunResult, id **int64) error {
+		switch {
+		case r == nil:
+		case r.ID == 0:
+			fresh, ids = append(fresh, r), append(ids, id)
+		default:
+			return s.saveResult(ctx, r, id)
+		}
+		return nil
+	}
+	if err := add(run.Result, &run.ResultID); err != nil {
+		return err
+	}
+	for _, tr := range trs {
+		if err := add(tr.Result, &tr.ResultID); err != nil {
+			return err
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	if err := s.conn(ctx).Create(&fresh).Error; err != nil {
+		return fmt.Errorf("saving run results: %w", translate(err))
+	}
+	for i, r := range fresh {
+		rid := r.ID
+		*ids[i] = &rid
+	}
+	return nil
+}
+
+// updateTaskRuns writes the changing state of trs. On PostgreSQL, where
+// every statement is a round trip, several task runs take one UPDATE.
+func (s *Store) updateTaskRuns(ctx context.Context, trs []*models.TaskRun, now time.Time) error {
+	db := s.conn(ctx)
+	if len(trs) > 1 && s.Dialect() == DialectPostgres {
+		var sql strings.Builder
+		sql.WriteString(`UPDATE task_runs AS t SET status = v.status, result_id = v.result_id, confirmations = v.confirmations,
+			min_required_incoming_confirmations = v.min_required, attempts = v.attempts, wake_at = v.wake_at, updated_at = v.updated_at
+			FROM (VALUES `)
+		args := make([]any, 0, len(trs)*8)
+		for i, tr := range trs {
+			if i > 0 {
+				sql.WriteString(", ")
+			}
+			// Typed placeholders: VALUES would otherwise make them text.
+			sql.WriteString("(?::varchar, ?::varchar, ?::bigint, ?::bigint, ?::bigint, ?::integer, ?::timestamptz, ?::timestamptz)")
+			args = append(args, tr.ID, string(tr.Status), tr.ResultID, int64(tr.Confirmations),
+				int64(tr.MinRequiredIncomingConfirmations), tr.Attempts, tr.WakeAt, now)
+		}
+		sql.WriteString(`) AS v(id, status, result_id, confirmations, min_required, attempts, wake_at, updated_at) WHERE t.id = v.id`)
+		res := db.Exec(sql.String(), args...)
+		if res.Error != nil {
+			return fmt.Errorf("saving %d task runs: %w", len(trs), translate(res.Error))
+		}
+		if res.RowsAffected != int64(len(trs)) {
+			return fmt.Errorf("saving %d task runs: %d updated", len(trs), res.RowsAffected)
+		}
+		for _, tr := range trs {
+			tr.UpdatedAt = now
+		}
+		return nil
+	}
+	for _, tr := range trs {
+		err := db.Model(&models.TaskRun{}).Where("id = ?", tr.ID).Updates(map[string]any{
+			"status":                              tr.Status,
+			"result_id":                           tr.ResultID,
+			"confirmations":                       tr.Confirmations,
+			"min_required_incoming_confirmations": tr.MinRequiredIncomingConfirmations,
+			"attempts":                            tr.Attempts,
+			"wake_at":                             tr.WakeAt,
+			"updated_at":                          now,
+		}).Error
+		if err != nil {
+			return fmt.Errorf("saving task run %s: %w", tr.ID, translate(err))
+		}
+		tr.UpdatedAt = now
 	}
 	return nil
 }
