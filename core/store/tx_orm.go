@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -244,4 +245,142 @@ func (s *Store) FinalTxsSince(ctx context.Context, sinceBlock int64) ([]models.T
 		return nil, fmt.Errorf("listing final txes since block %d: %w", sinceBlock, err)
 	}
 	return txs, nil
+}
+
+// ClaimNextNonce locks from's nonce row until the surrounding transaction
+// ends, advances it by one and returns the nonce it had: the one the
+// caller now owns. It is one statement, so a creator holds the lock for
+// one round trip less than LockNextNonce and SetNextNonce; ErrNotFound
+// when the key has no row yet (see RaiseNextNonce). Call it inside
+// Transact, so a rollback gives the nonce back.
+func (s *Store) ClaimNextNonce(ctx context.Context, from common.Address) (uint64, error) {
+	var next []uint64
+	err := s.conn(ctx).Raw("UPDATE tx_nonces SET next_nonce = next_nonce + 1, updated_at = ? WHERE address = ? RETURNING next_nonce",
+		time.Now().UTC(), from).Scan(&next).Error
+	if err != nil {
+		return 0, fmt.Errorf("claiming nonce of %s: %w", from.Hex(), err)
+	}
+	if len(next) == 0 {
+		return 0, fmt.Errorf("claiming nonce of %s: %w", from.Hex(), ErrNotFound)
+	}
+	return next[0] - 1, nil
+}
+
+// InsertTxIfNew is InsertTx for a tx whose task run may have one already:
+// then nothing is saved and it returns false, without the error that
+// would abort the caller's PostgreSQL transaction. A concurrent insert for
+// the same task run is waited for. Other conflicts (a used nonce, a known
+// attempt hash) are still ErrDuplicate. Call it inside Transact.
+func (s *Store) InsertTxIfNew(ctx context.Context, tx *models.Tx) (bool, error) {
+	if tx == nil {
+		return false, errors.New("inserting tx: tx is nil")
+	}
+	if tx.Value == nil {
+		tx.Value = models.NewBig(common.Big0)
+	}
+	inserted := false
+	err := s.Transact(ctx, func(db *Store) error {
+		res := db.conn(ctx).Omit(clause.Associations).
+			Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "task_run_id"}}, DoNothing: true}).Create(tx)
+		if res.Error != nil {
+			return fmt.Errorf("inserting tx from %s nonce %d: %w", tx.From.Hex(), tx.Nonce, translate(res.Error))
+		}
+		if res.RowsAffected == 0 {
+			tx.ID = 0
+			return nil
+		}
+		inserted = true
+		for i := range tx.Attempts {
+			tx.Attempts[i].TxID = tx.ID
+			if err := db.InsertTxAttempt(ctx, &tx.Attempts[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return inserted, err
+}
+
+// AttemptBroadcast says that attempt ID was handed to the chain at At,
+// when the latest head was Block.
+type AttemptBroadcast struct {
+	ID    int64
+	At    time.Time
+	Block int64
+}
+
+// markBatchSize bounds the attempts one UPDATE marks, so a statement stays
+// a few tens of kilobytes.
+const markBatchSize = 500
+
+// MarkTxAttemptsBroadcast records many broadcasts in one UPDATE (per 500
+// attempts). Each attempt gets its own block; broadcast_at is the earliest
+// time of the batch (the attempts were all handed to the chain by then).
+// An attempt that is gone (its tx deleted) is skipped.
+func (s *Store) MarkTxAttemptsBroadcast(ctx context.Context, marks []AttemptBroadcast) error {
+	for start := 0; start < len(marks); start += markBatchSize {
+		chunk := marks[start:min(start+markBatchSize, len(marks))]
+		// IDs and blocks are integers of the node's own: written into the
+		// statement, so one statement sets a different block per row on
+		// both engines without typed CASE parameters.
+		var q strings.Builder
+		q.WriteString("UPDATE tx_attempts SET broadcast_at = ?, broadcast_block = CASE id")
+		ids := make([]int64, len(chunk))
+		at := chunk[0].At
+		for i, m := range chunk {
+			fmt.Fprintf(&q, " WHEN %d THEN %d", m.ID, m.Block)
+			ids[i] = m.ID
+			if m.At.Before(at) {
+				at = m.At
+			}
+		}
+		q.WriteString(" END WHERE id IN ?")
+		if err := s.conn(ctx).Exec(q.String(), at.UTC(), ids).Error; err != nil {
+			return fmt.Errorf("marking %d tx attempts broadcast: %w", len(chunk), err)
+		}
+	}
+	return nil
+}
+
+// UnfinishedTxIDs returns the IDs of the txes that are not final, from
+// the state index alone: the TxManager compares them with the txes it
+// holds and loads only the new ones.
+func (s *Store) UnfinishedTxIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&models.Tx{}).
+		Where("state IN ?", []models.TxState{models.TxStateUnconfirmed, models.TxStateMined}).
+		Order("id").Pluck("id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing unfinished tx IDs: %w", err)
+	}
+	return ids, nil
+}
+
+// TxsByIDs returns the txes of ids that exist, with their attempts, by
+// key and nonce.
+func (s *Store) TxsByIDs(ctx context.Context, ids []int64) ([]models.Tx, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var txs []models.Tx
+	if err := withAttempts(s.conn(ctx)).Where("id IN ?", ids).Order("from_address, nonce").Find(&txs).Error; err != nil {
+		return nil, fmt.Errorf("listing %d txes by ID: %w", len(ids), err)
+	}
+	return txs, nil
+}
+
+// MaxSettledNonce returns the highest nonce of from's txes that are not
+// unconfirmed (mined, confirmed or reverted); ok is false when it has
+// none.
+func (s *Store) MaxSettledNonce(ctx context.Context, from common.Address) (nonce uint64, ok bool, err error) {
+	var row struct{ N *int64 }
+	err = s.conn(ctx).Model(&models.Tx{}).Select("MAX(nonce) AS n").
+		Where("from_address = ? AND state <> ?", from, models.TxStateUnconfirmed).Scan(&row).Error
+	if err != nil {
+		return 0, false, fmt.Errorf("reading highest settled nonce of %s: %w", from.Hex(), err)
+	}
+	if row.N == nil {
+		return 0, false, nil
+	}
+	return uint64(*row.N), true, nil
 }

@@ -273,3 +273,175 @@ func TestTxsFromNonceAndFinalTxsSince(t *testing.T) {
 		assert.Equal(t, []int64{txs[1].ID, otherTx.ID}, ids(final))
 	})
 }
+
+// TestClaimNextNonce: a claim returns the next nonce and advances it in
+// one statement; a rolled-back claim gives the nonce back.
+func TestClaimNextNonce(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		from := common.HexToAddress("0x0000000000000000000000000000000000000003")
+		err := s.Transact(ctx, func(tx *store.Store) error {
+			_, err := tx.ClaimNextNonce(ctx, from)
+			return err
+		})
+		require.ErrorIs(t, err, store.ErrNotFound)
+		_, err = s.RaiseNextNonce(ctx, from, 4)
+		require.NoError(t, err)
+
+		tests := []struct {
+			name     string
+			rollback bool
+			want     uint64 // the claimed nonce
+			next     uint64 // the next nonce after the transaction
+		}{
+			{"claims", false, 4, 5},
+			{"rolled back", true, 5, 5},
+			{"claims again", false, 5, 6},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := s.Transact(ctx, func(tx *store.Store) error {
+					n, err := tx.ClaimNextNonce(ctx, from)
+					require.NoError(t, err)
+					assert.Equal(t, tt.want, n)
+					if tt.rollback {
+						return store.ErrDuplicate
+					}
+					return nil
+				})
+				if tt.rollback {
+					require.ErrorIs(t, err, store.ErrDuplicate)
+				} else {
+					require.NoError(t, err)
+				}
+				next, err := s.NextNonce(ctx, from)
+				require.NoError(t, err)
+				assert.Equal(t, tt.next, next)
+			})
+		}
+	})
+}
+
+// TestInsertTxIfNew: a second tx for a task run is not saved, and the
+// caller's transaction goes on (PostgreSQL would abort it on an error);
+// other conflicts are still errors.
+func TestInsertTxIfNew(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		from := common.HexToAddress("0x0000000000000000000000000000000000000001")
+		first := newTestTx("run1", from, 0, hashN(1))
+		ok, err := s.InsertTxIfNew(ctx, first)
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.NotZero(t, first.ID)
+		assert.Equal(t, first.ID, first.Attempts[0].TxID)
+		assert.NotZero(t, first.Attempts[0].ID)
+
+		err = s.Transact(ctx, func(db *store.Store) error {
+			again := newTestTx("run1", from, 1, hashN(2))
+			ok, err := db.InsertTxIfNew(ctx, again)
+			require.NoError(t, err)
+			assert.False(t, ok)
+			assert.Zero(t, again.ID)
+			// The transaction is still usable.
+			other := newTestTx("run2", from, 1, hashN(3))
+			ok, err = db.InsertTxIfNew(ctx, other)
+			require.NoError(t, err)
+			assert.True(t, ok)
+			return nil
+		})
+		require.NoError(t, err)
+		got, err := s.TxByTaskRunID(ctx, "run1")
+		require.NoError(t, err)
+		assert.Equal(t, first.ID, got.ID)
+		assert.Len(t, got.Attempts, 1)
+		_, err = s.TxByAttemptHash(ctx, hashN(2))
+		require.ErrorIs(t, err, store.ErrNotFound, "the second tx's attempt is not saved")
+
+		tests := []struct {
+			name string
+			tx   *models.Tx
+		}{
+			{"same key and nonce", newTestTx("run3", from, 0, hashN(4))},
+			{"same attempt hash", newTestTx("run4", from, 7, hashN(1))},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := s.InsertTxIfNew(ctx, tt.tx)
+				require.ErrorIs(t, err, store.ErrDuplicate)
+			})
+		}
+		// Transactions without a task run never conflict on it.
+		for i := range 2 {
+			ok, err := s.InsertTxIfNew(ctx, newTestTx("", from, uint64(10+i), hashN(byte(20+i))))
+			require.NoError(t, err)
+			assert.True(t, ok)
+		}
+	})
+}
+
+// TestUnfinishedTxIDsAndMarks: the manager's cheap per-pass reads and its
+// one-statement broadcast marks.
+func TestUnfinishedTxIDsAndMarks(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		from := common.HexToAddress("0x0000000000000000000000000000000000000001")
+		var txs []*models.Tx
+		for i := range 4 {
+			tx := newTestTx("", from, uint64(i), hashN(byte(30+i)))
+			require.NoError(t, s.InsertTx(ctx, tx))
+			txs = append(txs, tx)
+		}
+		_, ok, err := s.MaxSettledNonce(ctx, from)
+		require.NoError(t, err)
+		assert.False(t, ok, "no settled tx yet")
+
+		bn, bh, st := int64(9), hashN(99), uint64(1)
+		txs[0].State, txs[0].BlockNumber, txs[0].BlockHash, txs[0].ReceiptStatus = models.TxStateConfirmed, &bn, &bh, &st
+		require.NoError(t, s.SaveTxState(ctx, txs[0]))
+		txs[2].State, txs[2].BlockNumber, txs[2].BlockHash, txs[2].ReceiptStatus = models.TxStateMined, &bn, &bh, &st
+		require.NoError(t, s.SaveTxState(ctx, txs[2]))
+		n, ok, err := s.MaxSettledNonce(ctx, from)
+		require.NoError(t, err)
+		assert.True(t, ok)
+		assert.Equal(t, uint64(2), n)
+
+		ids, err := s.UnfinishedTxIDs(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, []int64{txs[1].ID, txs[2].ID, txs[3].ID}, ids)
+		got, err := s.TxsByIDs(ctx, []int64{txs[3].ID, txs[1].ID, 999999})
+		require.NoError(t, err)
+		require.Len(t, got, 2)
+		assert.Equal(t, txs[1].ID, got[0].ID, "by nonce")
+		assert.Len(t, got[0].Attempts, 1, "with attempts")
+		none, err := s.TxsByIDs(ctx, nil)
+		require.NoError(t, err)
+		assert.Empty(t, none)
+
+		early := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+		marks := []store.AttemptBroadcast{
+			{ID: txs[1].Attempts[0].ID, At: early.Add(time.Second), Block: 41},
+			{ID: txs[3].Attempts[0].ID, At: early, Block: 42},
+			{ID: 999999, At: early, Block: 1}, // gone: skipped
+		}
+		require.NoError(t, s.MarkTxAttemptsBroadcast(ctx, marks))
+		for _, tc := range []struct {
+			tx    *models.Tx
+			block int64
+		}{{txs[1], 41}, {txs[3], 42}} {
+			got, err := s.TxByID(ctx, tc.tx.ID)
+			require.NoError(t, err)
+			a := got.Attempts[0]
+			require.NotNil(t, a.BroadcastAt)
+			assert.True(t, early.Equal(*a.BroadcastAt), "broadcast at %s", a.BroadcastAt)
+			assert.Equal(t, tc.block, *a.BroadcastBlock)
+		}
+		untouched, err := s.TxByID(ctx, txs[0].ID)
+		require.NoError(t, err)
+		assert.Nil(t, untouched.Attempts[0].BroadcastAt)
+		require.NoError(t, s.MarkTxAttemptsBroadcast(ctx, nil))
+	})
+}
