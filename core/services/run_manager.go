@@ -63,6 +63,9 @@ type RunManager struct {
 	runner *runner.JobRunner
 	lggr   *slog.Logger
 	now    func() time.Time
+	// builtins are the built-in task types: a task of any other type
+	// names a bridge.
+	builtins map[string]struct{}
 
 	mu         sync.Mutex
 	finalTxs   map[string]struct{} // task runs whose tx the TxManager reported final
@@ -83,7 +86,10 @@ func NewRunManager(cfg RunConfig, deps RunDeps) (*RunManager, error) {
 		lggr = slog.New(slog.DiscardHandler)
 	}
 	rm := &RunManager{cfg: cfg, store: deps.Store, chain: deps.Chain, lggr: lggr.With("service", "RunManager"), now: cfg.Runner.Now,
-		finalTxs: map[string]struct{}{}, scanAll: true}
+		finalTxs: map[string]struct{}{}, scanAll: true, builtins: map[string]struct{}{}}
+	for _, name := range adapters.NewRegistry(adapters.Deps{}).Names() {
+		rm.builtins[name] = struct{}{}
+	}
 	if rm.now == nil {
 		rm.now = time.Now
 	}
@@ -105,6 +111,14 @@ func (rm *RunManager) Runner() *runner.JobRunner { return rm.runner }
 // incoming confirmations it needs: the highest of MinIncomingConfirmations,
 // the task's own and its bridge's.
 func (rm *RunManager) NewRun(ctx context.Context, job *models.JobSpec, initr models.Initiator, input models.JSON, req *models.RunRequest) (*models.JobRun, error) {
+	return rm.newRun(ctx, job, initr, input, req, rm.bridgeOf)
+}
+
+// bridgeLookup finds the bridge a task type names (RunManager.bridgeOf,
+// or a batch's memo of it).
+type bridgeLookup func(ctx context.Context, typ string) (*models.BridgeType, error)
+
+func (rm *RunManager) newRun(ctx context.Context, job *models.JobSpec, initr models.Initiator, input models.JSON, req *models.RunRequest, bridgeOf bridgeLookup) (*models.JobRun, error) {
 	if job == nil {
 		return nil, errors.New("new run: no job")
 	}
@@ -161,7 +175,7 @@ func (rm *RunManager) NewRun(ctx context.Context, job *models.JobSpec, initr mod
 			need = max(need, *task.Confirmations)
 		}
 		typ := strings.ToLower(task.Type)
-		if bt, err := rm.bridgeOf(ctx, typ); err != nil {
+		if bt, err := bridgeOf(ctx, typ); err != nil {
 			return nil, err
 		} else if bt != nil {
 			need = max(need, bt.Confirmations)
@@ -178,10 +192,10 @@ func (rm *RunManager) NewRun(ctx context.Context, job *models.JobSpec, initr mod
 	return run, nil
 }
 
-// bridgeOf returns the bridge a task type names, nil for built-ins and
-// unknown types.
+// bridgeOf returns the bridge a task type names, nil for built-ins
+// (without a database lookup) and unknown types.
 func (rm *RunManager) bridgeOf(ctx context.Context, typ string) (*models.BridgeType, error) {
-	if _, builtin := adapters.NewRegistry(adapters.Deps{}).Lookup(typ); builtin {
+	if _, builtin := rm.builtins[strings.ToLower(typ)]; builtin {
 		return nil, nil
 	}
 	bt, err := rm.store.FindBridge(ctx, typ)
@@ -196,13 +210,9 @@ func (rm *RunManager) bridgeOf(ctx context.Context, typ string) (*models.BridgeT
 // pending_incoming_confirmations and starts when new heads bring it deep
 // enough. A request for a log already acted on gives ErrDuplicateLog.
 func (rm *RunManager) ExecuteJob(ctx context.Context, job *models.JobSpec, initr models.Initiator, input models.JSON, req *models.RunRequest) (*models.JobRun, error) {
-	run, err := rm.NewRun(ctx, job, initr, input, req)
+	run, err := rm.prepareRun(ctx, job, initr, input, req, rm.bridgeOf)
 	if err != nil {
 		return nil, err
-	}
-	if first := &run.TaskRuns[0]; run.CreationHeight != nil && runner.Confirmations(run) < first.MinRequiredIncomingConfirmations {
-		run.Status, first.Status = models.RunStatusPendingIncomingConfirmations, models.RunStatusPendingIncomingConfirmations
-		first.Confirmations = runner.Confirmations(run)
 	}
 	if err := rm.store.CreateJobRun(ctx, run); err != nil {
 		if errors.Is(err, store.ErrDuplicate) && run.RunRequest.BlockHash != nil {
@@ -210,11 +220,30 @@ func (rm *RunManager) ExecuteJob(ctx context.Context, job *models.JobSpec, initr
 		}
 		return nil, err
 	}
-	rm.lggr.Info("run created", "run_id", run.ID, "job_id", job.ID, "initiator", initr.Type, "status", run.Status)
+	rm.runSaved(run, job)
+	return run, nil
+}
+
+// prepareRun is NewRun for ExecuteJob: a run whose log is not yet deep
+// enough for its first task waits in pending_incoming_confirmations.
+func (rm *RunManager) prepareRun(ctx context.Context, job *models.JobSpec, initr models.Initiator, input models.JSON, req *models.RunRequest, bridgeOf bridgeLookup) (*models.JobRun, error) {
+	run, err := rm.newRun(ctx, job, initr, input, req, bridgeOf)
+	if err != nil {
+		return nil, err
+	}
+	if first := &run.TaskRuns[0]; run.CreationHeight != nil && runner.Confirmations(run) < first.MinRequiredIncomingConfirmations {
+		run.Status, first.Status = models.RunStatusPendingIncomingConfirmations, models.RunStatusPendingIncomingConfirmations
+		first.Confirmations = runner.Confirmations(run)
+	}
+	return run, nil
+}
+
+// runSaved logs a run just created and queues it unless it waits.
+func (rm *RunManager) runSaved(run *models.JobRun, job *models.JobSpec) {
+	rm.lggr.Info("run created", "run_id", run.ID, "job_id", job.ID, "initiator", run.InitiatorType, "status", run.Status)
 	if run.Status == models.RunStatusUnstarted {
 		rm.queueRun(run, job)
 	}
-	return run, nil
 }
 
 // queueRun hands a run just saved, and its job, to the JobRunner in
@@ -279,6 +308,21 @@ func (rm *RunManager) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec
 	if job == nil || req == nil {
 		return nil, errors.New("run from log: job and request are required")
 	}
+	lggr := rm.logLogger(job, initr, req)
+	if ok, err := rm.logAccepted(ctx, job, initr, req, lggr, rm.bridgeOf); err != nil || !ok {
+		return nil, err
+	}
+	run, err := rm.ExecuteJob(ctx, job, initr, input, req)
+	if inactiveJob(err) {
+		lggr.Warn("ignoring log", "err", err)
+		return nil, nil
+	}
+	return run, err
+}
+
+// logLogger is the logger of one log's run: its job, initiator, tx hash
+// and block.
+func (rm *RunManager) logLogger(job *models.JobSpec, initr models.Initiator, req *models.RunRequest) *slog.Logger {
 	lggr := rm.lggr.With("job_id", job.ID, "initiator", initr.Type)
 	if req.TxHash != nil {
 		lggr = lggr.With("tx_hash", req.TxHash.Hex())
@@ -286,28 +330,37 @@ func (rm *RunManager) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec
 	if req.BlockNumber != nil {
 		lggr = lggr.With("block_number", *req.BlockNumber)
 	}
-	if initr.Type == models.InitiatorRunLog {
-		ok, err := rm.paymentAccepted(ctx, job, req, lggr)
-		if err != nil || !ok {
-			return nil, err
-		}
-		if p, err := initr.DecodeParams(); err == nil && len(p.Requesters) > 0 {
-			if req.Requester == nil || !slices.Contains(p.Requesters, *req.Requester) {
-				lggr.Warn("ignoring request from a requester not on the job's allow-list", "requester", req.Requester)
-				return nil, nil
-			}
+	return lggr
+}
+
+// logAccepted reports whether a log may start a run of job: a runlog
+// request must pay enough and come from a requester on the initiator's
+// allow-list. A refusal is logged.
+func (rm *RunManager) logAccepted(ctx context.Context, job *models.JobSpec, initr models.Initiator, req *models.RunRequest, lggr *slog.Logger, bridgeOf bridgeLookup) (bool, error) {
+	if initr.Type != models.InitiatorRunLog {
+		return true, nil
+	}
+	ok, err := rm.paymentAccepted(ctx, job, req, lggr, bridgeOf)
+	if err != nil || !ok {
+		return false, err
+	}
+	if p, err := initr.DecodeParams(); err == nil && len(p.Requesters) > 0 {
+		if req.Requester == nil || !slices.Contains(p.Requesters, *req.Requester) {
+			lggr.Warn("ignoring request from a requester not on the job's allow-list", "requester", req.Requester)
+			return false, nil
 		}
 	}
-	run, err := rm.ExecuteJob(ctx, job, initr, input, req)
-	if errors.Is(err, ErrJobArchived) || errors.Is(err, ErrJobNotActive) {
-		lggr.Warn("ignoring log", "err", err)
-		return nil, nil
-	}
-	return run, err
+	return true, nil
+}
+
+// inactiveJob reports whether err says the job takes no runs now
+// (archived, or outside its startAt/endAt): a log for it is ignored.
+func inactiveJob(err error) bool {
+	return errors.Is(err, ErrJobArchived) || errors.Is(err, ErrJobNotActive)
 }
 
 // paymentAccepted reports whether a runlog request pays enough.
-func (rm *RunManager) paymentAccepted(ctx context.Context, job *models.JobSpec, req *models.RunRequest, lggr *slog.Logger) (bool, error) {
+func (rm *RunManager) paymentAccepted(ctx context.Context, job *models.JobSpec, req *models.RunRequest, lggr *slog.Logger, bridgeOf bridgeLookup) (bool, error) {
 	need := new(big.Int)
 	if rm.cfg.MinimumContractPayment != nil {
 		need.Set(rm.cfg.MinimumContractPayment)
@@ -318,7 +371,7 @@ func (rm *RunManager) paymentAccepted(ctx context.Context, job *models.JobSpec, 
 		}
 	}
 	for _, task := range job.Tasks {
-		bt, err := rm.bridgeOf(ctx, strings.ToLower(task.Type))
+		bt, err := bridgeOf(ctx, strings.ToLower(task.Type))
 		if err != nil {
 			return false, err
 		}

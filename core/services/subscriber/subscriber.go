@@ -48,6 +48,10 @@ type Config struct {
 	// ExecuteAttempts is how many times a log is handed to the executor
 	// before the watcher gives up on it for now (default 3).
 	ExecuteAttempts int
+	// MaxBatch is how many logs a watcher hands at most to a
+	// BatchRunExecutor at once (default 500): a live log together with
+	// those already waiting behind it, or a backfill's logs.
+	MaxBatch int
 }
 
 // Defaults for Config's zero fields.
@@ -58,6 +62,7 @@ const (
 	DefaultRetryBackoff    = time.Second
 	DefaultMaxRetryBackoff = time.Minute
 	DefaultExecuteAttempts = 3
+	DefaultMaxBatch        = 500
 )
 
 func (c Config) withDefaults() Config {
@@ -81,6 +86,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ExecuteAttempts <= 0 {
 		c.ExecuteAttempts = DefaultExecuteAttempts
+	}
+	if c.MaxBatch <= 0 {
+		c.MaxBatch = DefaultMaxBatch
 	}
 	return c
 }
@@ -124,6 +132,33 @@ type CursorStore interface {
 type RunExecutor interface {
 	ExecuteJobFromLog(ctx context.Context, job *models.JobSpec, initr models.Initiator, req *models.RunRequest, input models.JSON) (*models.JobRun, error)
 	CancelRunsForLog(ctx context.Context, blockHash, txHash common.Hash, logIndex uint) error
+}
+
+// LogRun is one run a log asks for: a job's log initiator matched it. Its
+// fields are ExecuteJobFromLog's arguments.
+type LogRun struct {
+	Job       *models.JobSpec
+	Initiator models.Initiator
+	Request   *models.RunRequest
+	Input     models.JSON
+}
+
+// LogRunResult is what ExecuteJobFromLog would have returned for one
+// LogRun: the saved run, nil when the log was ignored, or an error
+// (IsDuplicate: the log already has its run; any other: try again later).
+type LogRunResult struct {
+	Run *models.JobRun
+	Err error
+}
+
+// BatchRunExecutor is a RunExecutor that saves the runs of many logs at
+// once, so a burst of requests costs one database transaction instead of
+// one each. ExecuteJobsFromLogs returns one result per LogRun, in order;
+// its runs start in that order. A watcher whose executor is not one hands
+// logs over one at a time.
+type BatchRunExecutor interface {
+	RunExecutor
+	ExecuteJobsFromLogs(ctx context.Context, runs []LogRun) []LogRunResult
 }
 
 // Subscriber is the JobSubscriber. Build it with New.

@@ -1,0 +1,93 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/pythia-oracle/pythia/core/services/subscriber"
+	"github.com/pythia-oracle/pythia/core/store"
+	"github.com/pythia-oracle/pythia/core/store/models"
+)
+
+var _ subscriber.BatchRunExecutor = (*RunManager)(nil)
+
+// ExecuteJobsFromLogs is ExecuteJobFromLog for many logs at once, as the
+// log subscriber hands over a burst of requests: each is accepted,
+// ignored or refused by the same rules, but the runs are saved together
+// in one transaction (store.CreateJobRuns), and queued in order once it
+// commits. When that transaction finds a log that already has its run,
+// nothing of it was saved, and every run is saved on its own
+// (ExecuteJobFromLog) so each duplicate is reported for its own log. Any
+// other failure to save is every saved-to-be run's error, to try again.
+// It returns one result per request, in order.
+func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber.LogRun) []subscriber.LogRunResult {
+	out := make([]subscriber.LogRunResult, len(reqs))
+	bridgeOf := rm.bridgeMemo()
+	var (
+		runs []*models.JobRun
+		idx  []int // runs[k] is for reqs[idx[k]]
+	)
+	for i, r := range reqs {
+		if r.Job == nil || r.Request == nil {
+			out[i].Err = errors.New("run from log: job and request are required")
+			continue
+		}
+		lggr := rm.logLogger(r.Job, r.Initiator, r.Request)
+		ok, err := rm.logAccepted(ctx, r.Job, r.Initiator, r.Request, lggr, bridgeOf)
+		if err != nil || !ok {
+			out[i].Err = err
+			continue
+		}
+		run, err := rm.prepareRun(ctx, r.Job, r.Initiator, r.Input, r.Request, bridgeOf)
+		if inactiveJob(err) {
+			lggr.Warn("ignoring log", "err", err)
+			continue
+		}
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		runs, idx = append(runs, run), append(idx, i)
+	}
+	if len(runs) == 0 {
+		return out
+	}
+	err := rm.store.CreateJobRuns(ctx, runs)
+	switch {
+	case err == nil:
+		for k, run := range runs {
+			out[idx[k]].Run = run
+			rm.runSaved(run, reqs[idx[k]].Job)
+		}
+	case errors.Is(err, store.ErrDuplicate):
+		rm.lggr.Info("a log of the batch already has its run: saving its runs one by one", "runs", len(runs))
+		for _, i := range idx {
+			r := reqs[i]
+			out[i].Run, out[i].Err = rm.ExecuteJobFromLog(ctx, r.Job, r.Initiator, r.Request, r.Input)
+		}
+	default:
+		err = fmt.Errorf("saving the runs of %d logs: %w", len(runs), err)
+		for _, i := range idx {
+			out[i].Err = err
+		}
+	}
+	return out
+}
+
+// bridgeMemo is bridgeOf remembering, for one batch, the bridges it found,
+// so the runs of one job look each of its bridges up once.
+func (rm *RunManager) bridgeMemo() bridgeLookup {
+	found := map[string]*models.BridgeType{}
+	return func(ctx context.Context, typ string) (*models.BridgeType, error) {
+		if bt, ok := found[typ]; ok {
+			return bt, nil
+		}
+		bt, err := rm.bridgeOf(ctx, typ)
+		if err != nil {
+			return nil, err
+		}
+		found[typ] = bt
+		return bt, nil
+	}
+}
