@@ -25,7 +25,7 @@ type TxCreator interface {
 // RunTxSender is the ethtx adapter's TxSender: it records the answer's
 // transaction and marks its task run (and run) pending_outgoing_confirmations
 // in one database transaction, with the run's steps its worker has not
-// saved yet (runner.StepSaverFrom), then lets the TxManager broadcast it. A
+// saved yet (runner.AnswerRecorderFrom), then lets the TxManager broadcast it. A
 // crash before the commit leaves neither (the task is performed again); a
 // crash after it leaves both, and the run waits for the transaction
 // without performing ethtx again; a second call for the same task run
@@ -68,29 +68,44 @@ func (s *RunTxSender) CreateTx(ctx context.Context, taskRunID string, from, to c
 	}
 	var tx *models.Tx
 	err := s.store.Transact(ctx, func(db *store.Store) error {
-		if save := runner.StepSaverFrom(ctx); save != nil {
-			if err := save(db); err != nil {
+		// The run's worker saves the task's pause itself, with the steps
+		// it has not saved yet; it refuses a finished run, as
+		// SetTaskRunStatus does.
+		rec := runner.AnswerRecorderFrom(ctx)
+		if rec != nil {
+			if err := rec.SaveSteps(db); err != nil {
 				return err
 			}
-		}
-		if err := db.SetTaskRunStatus(ctx, taskRunID, models.RunStatusPendingOutgoingConfirmations); err != nil {
+		} else if err := db.SetTaskRunStatus(ctx, taskRunID, models.RunStatusPendingOutgoingConfirmations); err != nil {
 			return err
 		}
 		var err error
 		tx, err = s.txm.CreateTx(ctx, db, txmanager.TxRequest{
 			TaskRunID: taskRunID, From: from, To: to, Data: data, GasLimit: gasLimit, Value: new(big.Int),
 		})
-		return err
+		if err != nil || rec == nil {
+			return err
+		}
+		return rec.SaveHash(db, txHash(tx))
 	})
 	if err != nil {
 		return common.Hash{}, fmt.Errorf("recording transaction of task run %s: %w", taskRunID, classifyTxError(ctx, err))
 	}
 	s.txm.Trigger()
-	switch {
-	case tx.Hash != nil:
-		return *tx.Hash, nil
-	case tx.LatestAttempt() != nil:
-		return tx.LatestAttempt().Hash, nil
+	if h := txHash(tx); h != (common.Hash{}) {
+		return h, nil
 	}
 	return common.Hash{}, fmt.Errorf("transaction %d of task run %s has no attempt", tx.ID, taskRunID)
+}
+
+// txHash is the hash of tx's mined attempt once known, else its latest
+// attempt's; zero without attempts.
+func txHash(tx *models.Tx) common.Hash {
+	switch {
+	case tx.Hash != nil:
+		return *tx.Hash
+	case tx.LatestAttempt() != nil:
+		return tx.LatestAttempt().Hash
+	}
+	return common.Hash{}
 }

@@ -75,6 +75,13 @@ func (s *Store) CreateJobRun(ctx context.Context, run *models.JobRun) error {
 	return nil
 }
 
+// SaveRunResult inserts r (when new) or updates its data, status and
+// error message.
+func (s *Store) SaveRunResult(ctx context.Context, r *models.RunResult) error {
+	var id *int64
+	return s.saveResult(ctx, r, &id)
+}
+
 // saveResult inserts r (when new) or updates it, and points *id at it.
 func (s *Store) saveResult(ctx context.Context, r *models.RunResult, id **int64) error {
 	if r == nil {

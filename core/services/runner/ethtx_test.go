@@ -62,14 +62,12 @@ func TestEthTxThroughTheTxManager(t *testing.T) {
 	heads()
 	run, err := n.rm.ExecuteJobFromWeb(ctx, job.ID, models.JSON(`{"result":42}`))
 	require.NoError(t, err)
-	// The status comes with the transaction's record, the result (the
-	// hash) with the worker's save just after it.
+	// The pause, the steps before it and the result (the hash) commit
+	// with the transaction's record.
 	sent := waitStatus(t, st, run.ID, models.RunStatusPendingOutgoingConfirmations)
-	require.Eventually(t, func() bool {
-		sent, err = st.FindJobRun(ctx, run.ID)
-		require.NoError(t, err)
-		return sent.TaskRuns[1].Result != nil
-	}, waitFor, 5*time.Millisecond)
+	require.Equal(t, models.RunStatusCompleted, sent.TaskRuns[0].Status, "the step before the answer")
+	require.NotNil(t, sent.TaskRuns[1].Result, "the answer's result")
+	require.Len(t, sent.TaskRuns[1].AttemptLog, 1)
 	taskRunID := sent.TaskRuns[1].ID
 	hash := common.HexToHash(models.JSONText(models.JSONKey(sent.TaskRuns[1].Result.Data, "result")))
 

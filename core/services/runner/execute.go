@@ -155,24 +155,25 @@ func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *mod
 		}
 		task := job.Tasks[tr.Index]
 		taskCtx := ctx
-		var saved *savedResults
-		if tr.Type == adapters.TypeEthTx {
-			// The answer's transaction commits with the steps before it.
-			taskCtx = withStepSaver(ctx, func(db *store.Store) error {
-				saved = u.track(run)
-				return db.SaveJobRunSteps(ctx, run, u.trs, u.attempts...)
-			})
+		var sent *answerSave
+		if tr.Type == adapters.TypeEthTx && tr.Status != models.RunStatusPendingOutgoingConfirmations {
+			// The answer's transaction commits with the steps before it
+			// and with this task's pause.
+			sent = &answerSave{ctx: ctx, run: run, tr: tr, u: u, input: taskInput(run, tr)}
+			taskCtx = withAnswerRecorder(ctx, sent)
 		}
 		out, ok := r.perform(taskCtx, run, tr, task)
 		if !ok {
+			sent.undo()
 			return ctx.Err()
 		}
-		if saved != nil {
+		if sent.done() {
 			if out.Status == models.RunStatusPendingOutgoingConfirmations {
 				u.reset() // committed with the transaction
-			} else {
-				saved.rollBack() // the transaction's database work was rolled back
+				r.lggr.Info("run paused", "run_id", run.ID, "job_id", run.JobSpecID, "status", run.Status, "task", tr.Index, "type", tr.Type)
+				return nil
 			}
+			sent.undo() // the transaction's database work was rolled back
 		}
 		tr.Attempts++
 		attempt := models.TaskRunAttempt{TaskRunID: tr.ID, Attempt: tr.Attempts, Status: out.Status}

@@ -2,7 +2,11 @@ package runner
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
@@ -98,23 +102,30 @@ func (r *JobRunner) findJob(ctx context.Context, id string) (*models.JobSpec, er
 	return job, nil
 }
 
-// StepSaver writes, in the caller's database transaction db, the steps of
-// a run that its worker ran without saving (tasks that cannot pause). The
-// ethtx task's TxSender calls it in the transaction that records the
-// answer, so the answer and the steps that led to it commit together.
-type StepSaver func(db *store.Store) error
-
-type stepSaverKey struct{}
-
-func withStepSaver(ctx context.Context, save StepSaver) context.Context {
-	return context.WithValue(ctx, stepSaverKey{}, save)
+// AnswerRecorder writes, in the database transaction db that records an
+// ethtx task's transaction, what the run's worker has not saved yet: the
+// repeatable steps before the task, and the task's pause in
+// pending_outgoing_confirmations with its run's. SaveSteps comes before
+// the transaction is created and fails with store.ErrRunFinished for a
+// finished run (so no answer is created for it); SaveHash after, to put
+// the transaction's hash in the task's result. The ethtx task's TxSender
+// calls both, so the answer and the steps that led to it commit together.
+type AnswerRecorder interface {
+	SaveSteps(db *store.Store) error
+	SaveHash(db *store.Store, hash common.Hash) error
 }
 
-// StepSaverFrom returns the StepSaver of the task being performed, nil
-// when it has nothing unsaved.
-func StepSaverFrom(ctx context.Context) StepSaver {
-	save, _ := ctx.Value(stepSaverKey{}).(StepSaver)
-	return save
+type recorderKey struct{}
+
+func withAnswerRecorder(ctx context.Context, rec AnswerRecorder) context.Context {
+	return context.WithValue(ctx, recorderKey{}, rec)
+}
+
+// AnswerRecorderFrom returns the AnswerRecorder of the ethtx task being
+// performed, nil outside a JobRunner's worker.
+func AnswerRecorderFrom(ctx context.Context) AnswerRecorder {
+	rec, _ := ctx.Value(recorderKey{}).(AnswerRecorder)
+	return rec
 }
 
 // unsaved is what a worker has run but not saved yet: task runs that
@@ -150,35 +161,79 @@ func (r *JobRunner) save(ctx context.Context, run *models.JobRun, u *unsaved, tr
 	return nil
 }
 
-// savedResults remembers the results a save is about to insert, so that
-// when the database transaction it joined rolls back, the run in memory
-// can forget the row IDs the save gave them.
-type savedResults struct {
-	results []*models.RunResult
-	ids     []**int64
-	old     []*int64
+// answerSave is the AnswerRecorder of one ethtx task. It remembers what
+// it changed in memory so that a rolled back transaction can be undone.
+type answerSave struct {
+	ctx   context.Context
+	run   *models.JobRun
+	tr    *models.TaskRun
+	u     *unsaved
+	input models.JSON
+
+	called   bool
+	runState models.RunStatus
+	trState  models.RunStatus
+	attempts int
+	result   *models.RunResult
+	results  []*models.RunResult
+	ids      []**int64
+	oldIDs   []*int64
 }
 
-// track notes the run's and the unsaved task runs' results that have no
-// row yet.
-func (u *unsaved) track(run *models.JobRun) *savedResults {
-	s := &savedResults{}
-	note := func(r *models.RunResult, id **int64) {
-		if r != nil && r.ID == 0 {
-			s.results, s.ids, s.old = append(s.results, r), append(s.ids, id), append(s.old, *id)
-		}
+var _ AnswerRecorder = (*answerSave)(nil)
+
+func (a *answerSave) SaveSteps(db *store.Store) error {
+	if a.called {
+		a.undo() // a retried transaction: start from the state before
 	}
-	note(run.Result, &run.ResultID)
-	for _, tr := range u.trs {
-		note(tr.Result, &tr.ResultID)
+	run, tr, u := a.run, a.tr, a.u
+	a.called = true
+	a.runState, a.trState, a.attempts, a.result = run.Status, tr.Status, tr.Attempts, tr.Result
+	status := models.RunStatusPendingOutgoingConfirmations
+	tr.Status, run.Status = status, status
+	tr.Attempts++
+	tr.Result = mergeResult(tr.Result, models.RunResult{Data: a.input, Status: status})
+	trs := append(slices.Clip(u.trs), tr)
+	a.results, a.ids, a.oldIDs = nil, nil, nil
+	a.note(run.Result, &run.ResultID)
+	for _, t := range trs {
+		a.note(t.Result, &t.ResultID)
 	}
-	return s
+	attempts := append(slices.Clip(u.attempts), models.TaskRunAttempt{TaskRunID: tr.ID, Attempt: tr.Attempts, Status: status})
+	return db.SaveJobRunSteps(a.ctx, run, trs, attempts...)
 }
 
-// rollBack gives the noted results back their state before the save.
-func (s *savedResults) rollBack() {
-	for i, r := range s.results {
+func (a *answerSave) SaveHash(db *store.Store, hash common.Hash) error {
+	if !a.called || a.tr.Result == nil {
+		return errors.New("recording the answer's hash before its task's steps")
+	}
+	data, err := models.SetJSONKey(a.input, "result", hash.Hex())
+	if err != nil {
+		return fmt.Errorf("recording the answer's hash: %w", err)
+	}
+	a.tr.Result.Data = data
+	return db.SaveRunResult(a.ctx, a.tr.Result)
+}
+
+// note remembers a result that has no row yet.
+func (a *answerSave) note(r *models.RunResult, id **int64) {
+	if r != nil && r.ID == 0 {
+		a.results, a.ids, a.oldIDs = append(a.results, r), append(a.ids, id), append(a.oldIDs, *id)
+	}
+}
+
+// done reports whether the TxSender saved the steps (nil: no ethtx).
+func (a *answerSave) done() bool { return a != nil && a.called }
+
+// undo gives the run in memory back its state before SaveSteps.
+func (a *answerSave) undo() {
+	if !a.done() {
+		return
+	}
+	for i, r := range a.results {
 		r.ID = 0
-		*s.ids[i] = s.old[i]
+		*a.ids[i] = a.oldIDs[i]
 	}
+	a.run.Status, a.tr.Status, a.tr.Attempts, a.tr.Result = a.runState, a.trState, a.attempts, a.result
+	a.called = false
 }
