@@ -441,6 +441,18 @@ func (rm *RunManager) CancelRun(ctx context.Context, runID string) error {
 // withRun loads a run under its lock, lets fn change it, and queues it when
 // fn says it can go on. fn saves what it changed.
 func (rm *RunManager) withRun(ctx context.Context, runID string, fn func(run *models.JobRun) (queue bool, err error)) error {
+	return rm.withRunUnsaved(ctx, runID, func(run *models.JobRun) (bool, []*models.TaskRun, error) {
+		queue, err := fn(run)
+		return queue, nil, err
+	})
+}
+
+// withRunUnsaved is withRun for a change fn need not save itself: the
+// task runs it returns go to the run's worker in memory, which saves them
+// with its next save. Only a change that is derived again after a crash
+// (the run stays as saved, and whatever resumed it resumes it again) may
+// be left unsaved.
+func (rm *RunManager) withRunUnsaved(ctx context.Context, runID string, fn func(run *models.JobRun) (queue bool, unsaved []*models.TaskRun, err error)) error {
 	unlock, err := rm.runner.LockRun(ctx, runID)
 	if err != nil {
 		return err
@@ -450,10 +462,12 @@ func (rm *RunManager) withRun(ctx context.Context, runID string, fn func(run *mo
 		unlock()
 		return err
 	}
-	queue, err := fn(run)
+	queue, unsaved, err := fn(run)
 	unlock()
 	if queue {
-		rm.runner.Enqueue(runID)
+		// The worker goes on from the run in memory instead of loading it
+		// back.
+		rm.runner.EnqueueRun(run, nil, unsaved...)
 	}
 	return err
 }
@@ -729,17 +743,17 @@ func (rm *RunManager) logCanonical(ctx context.Context, req *models.RunRequest) 
 // (its result is the transaction hash) and the run goes on; once reverted,
 // the task and run error with the revert reason.
 func (rm *RunManager) ResumeOutgoingTask(ctx context.Context, runID string) error {
-	return rm.withRun(ctx, runID, func(run *models.JobRun) (bool, error) {
+	return rm.withRunUnsaved(ctx, runID, func(run *models.JobRun) (bool, []*models.TaskRun, error) {
 		tr := pendingTask(run, models.RunStatusPendingOutgoingConfirmations)
 		if tr == nil {
-			return false, nil
+			return false, nil, nil
 		}
 		tx, err := rm.store.TxByTaskRunID(ctx, tr.ID)
 		if errors.Is(err, store.ErrNotFound) {
-			return false, nil
+			return false, nil, nil
 		}
 		if err != nil {
-			return false, err
+			return false, nil, err
 		}
 		switch tx.State {
 		case models.TxStateConfirmed:
@@ -755,11 +769,11 @@ func (rm *RunManager) ResumeOutgoingTask(ctx context.Context, runID string) erro
 			tr.Status = models.RunStatusCompleted
 			tr.Result = &models.RunResult{ID: resultID(tr.Result), Data: data, Status: models.RunStatusCompleted}
 			run.Status = models.RunStatusInProgress
-			if err := rm.store.SaveJobRunStep(ctx, run, tr); err != nil {
-				return false, err
-			}
+			// Saved by the worker with the run's next step: until then the
+			// run waits on its final transaction, and is resumed again
+			// after a crash.
 			rm.lggr.Info("answer confirmed; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "tx_hash", tx.Hash)
-			return true, nil
+			return true, []*models.TaskRun{tr}, nil
 		case models.TxStateReverted:
 			msg := "transaction reverted"
 			if tx.Hash != nil {
@@ -769,9 +783,9 @@ func (rm *RunManager) ResumeOutgoingTask(ctx context.Context, runID string) erro
 				msg += ": " + *tx.RevertReason
 			}
 			rm.errorTask(run, tr, msg)
-			return false, rm.store.SaveJobRunStep(ctx, run, tr)
+			return false, nil, rm.store.SaveJobRunStep(ctx, run, tr)
 		}
-		return false, nil
+		return false, nil, nil
 	})
 }
 

@@ -36,12 +36,13 @@ func (r *JobRunner) execute(ctx context.Context, runID string) {
 
 	lggr := r.lggr.With("run_id", runID)
 	var (
-		run *models.JobRun
-		job *models.JobSpec
-		err error
+		run     *models.JobRun
+		job     *models.JobSpec
+		unsaved []*models.TaskRun
+		err     error
 	)
 	if h, ok := r.takeFresh(runID); ok {
-		run, job = h.run, h.job
+		run, job, unsaved = h.run, h.job, h.unsaved
 	} else {
 		run, err = r.deps.Store.FindJobRun(runCtx, runID)
 	}
@@ -71,7 +72,7 @@ func (r *JobRunner) execute(ctx context.Context, runID string) {
 			return
 		}
 	}
-	err = r.executeRun(runCtx, run, job)
+	err = r.executeRun(runCtx, run, job, unsaved)
 	switch {
 	case err == nil:
 		if run.Status != models.RunStatusPendingConnection {
@@ -134,11 +135,11 @@ func (r *JobRunner) resumable(run *models.JobRun) bool {
 
 // executeRun performs the run's unfinished tasks in order, saving after
 // each what the step changed: the run's own state and the task run.
-func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *models.JobSpec) error {
+func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *models.JobSpec, unsavedTRs []*models.TaskRun) error {
 	lggr := r.lggr.With("run_id", run.ID, "job_id", run.JobSpecID)
 	// The in_progress status is written with the first step saved.
 	run.Status = models.RunStatusInProgress
-	u := &unsaved{}
+	u := &unsaved{trs: unsavedTRs}
 	for {
 		tr := run.NextTaskRun()
 		if tr == nil {

@@ -15,8 +15,9 @@ import (
 // handoff is a run its creator has just saved, handed over in memory with
 // its job so the worker that takes it does not load either back.
 type handoff struct {
-	run *models.JobRun
-	job *models.JobSpec
+	run     *models.JobRun
+	job     *models.JobSpec
+	unsaved []*models.TaskRun // task runs of run changed but not saved
 }
 
 // maxCachedJobs bounds the job cache; it is emptied when full (jobs are
@@ -24,11 +25,13 @@ type handoff struct {
 const maxCachedJobs = 1024
 
 // EnqueueRun queues a run its caller has just saved, as Enqueue does, and
-// keeps a copy of it and its job for the worker that takes it. The caller
+// keeps a copy of it and its job (nil: the worker finds it) for the
+// worker that takes it. unsaved are task runs of run the caller changed
+// without saving: the worker saves them with its next save. The caller
 // may go on reading run: the worker changes only its copy. A run that
 // changed in the database since (a cancellation) is caught by the store,
 // which never writes over a finished run; CancelRun also drops the copy.
-func (r *JobRunner) EnqueueRun(run *models.JobRun, job *models.JobSpec) {
+func (r *JobRunner) EnqueueRun(run *models.JobRun, job *models.JobSpec, unsaved ...*models.TaskRun) {
 	if run == nil {
 		return
 	}
@@ -36,8 +39,16 @@ func (r *JobRunner) EnqueueRun(run *models.JobRun, job *models.JobSpec) {
 		r.cacheJob(job)
 	}
 	cp := cloneRun(run)
+	var trs []*models.TaskRun
+	for _, tr := range unsaved {
+		for i := range cp.TaskRuns {
+			if cp.TaskRuns[i].ID == tr.ID {
+				trs = append(trs, &cp.TaskRuns[i])
+			}
+		}
+	}
 	r.qmu.Lock()
-	r.fresh[run.ID] = handoff{run: cp, job: job}
+	r.fresh[run.ID] = handoff{run: cp, job: job, unsaved: trs}
 	r.qmu.Unlock()
 	r.Enqueue(run.ID)
 }
