@@ -52,9 +52,22 @@
 // should be executing but were not saved for that long, and asks the
 // hooks for a full pass over paused runs: a safety net for a lost wake-up.
 //
-// Saving: each step writes only what it changed (store.SaveJobRunStep: the
-// run's own state and the one task run, its result and attempt), in one
-// transaction, before the next step starts.
+// Saving: a step that must not be repeated (a pause, an error, a retry's
+// backoff, the run's end, or a task with an effect outside the run:
+// httppost, bridges) is saved before the next step starts, in one
+// transaction with the run's own state (store.SaveJobRunSteps). A
+// repeatable task (adapters.Repeatable: httpget and the pure computations)
+// is saved with that next step instead; if the node stops first, it is
+// simply performed again. The ethtx task saves through the TxSender: the
+// run's unsaved steps, the task's pause in pending_outgoing_confirmations
+// and its transaction's hash commit in the transaction that records the
+// answer (AnswerRecorder), so one database transaction carries a request
+// from its run's creation to its answer.
+//
+// Hand-over: a run its creator has just saved (a new run, or one resumed by
+// its confirmed answer) is queued with EnqueueRun, in memory with its job;
+// the worker does not load it back. Jobs are cached (their tasks never
+// change).
 //
 // Chain: the JobRunner is a head-tracker subscriber. OnNewHead records the
 // latest head and hands it to Hooks.ResumeConfirmingTasks on the runner's
