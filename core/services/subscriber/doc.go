@@ -23,6 +23,16 @@
 // backoff. A log removed by a reorg (Removed=true) cancels its runs through
 // the executor and lowers the cursor below its block.
 //
+// An executor that is a BatchRunExecutor (the RunManager) gets logs in
+// batches, so a burst of requests costs one database transaction rather
+// than one per log: a live log together with every log already waiting
+// behind it (up to MaxBatch), and a backfill's logs MaxBatch at a time. A
+// batch keeps every rule above: its logs are handled in chain order, a
+// removed log splits it (the runs before are started, then its runs are
+// cancelled, then the runs after are started), only its failed runs are
+// retried, each unhandled log pins the cursor, and the cursor moves once
+// per batch. Other executors get one log at a time.
+//
 // A runlog job matches OracleRequest logs whose specId names it (its ID as
 // 32 ASCII hex characters, or its 16 raw ID bytes followed by zeros) and,
 // when it has a requesters allow-list, whose requester is on it; the

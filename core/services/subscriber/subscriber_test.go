@@ -197,6 +197,45 @@ func (r *recorder) waitRuns(t *testing.T, n int) []call {
 	return r.runs()
 }
 
+// batchRecorder is the recorder as a BatchRunExecutor: it records each
+// batch's size and its runs as the recorder records one at a time (a held
+// log holds its whole batch).
+type batchRecorder struct {
+	*recorder
+	bmu   sync.Mutex
+	sizes []int
+}
+
+var _ subscriber.BatchRunExecutor = (*batchRecorder)(nil)
+
+func (b *batchRecorder) ExecuteJobsFromLogs(ctx context.Context, runs []subscriber.LogRun) []subscriber.LogRunResult {
+	b.bmu.Lock()
+	b.sizes = append(b.sizes, len(runs))
+	b.bmu.Unlock()
+	out := make([]subscriber.LogRunResult, len(runs))
+	for i, r := range runs {
+		out[i].Run, out[i].Err = b.ExecuteJobFromLog(ctx, r.Job, r.Initiator, r.Request, r.Input)
+	}
+	return out
+}
+
+func (b *batchRecorder) batchSizes() []int {
+	b.bmu.Lock()
+	defer b.bmu.Unlock()
+	return slices.Clone(b.sizes)
+}
+
+// bothExecutors runs test with an executor that takes logs one at a time
+// and with one that takes them in batches.
+func bothExecutors(t *testing.T, test func(t *testing.T, e *env)) {
+	t.Run("one by one", func(t *testing.T) { test(t, setup(t)) })
+	t.Run("batched", func(t *testing.T) {
+		e := setup(t)
+		e.batched = &batchRecorder{recorder: e.exec}
+		test(t, e)
+	})
+}
+
 // env is a simulated chain served over WebSocket with the LINK, Oracle and
 // ExampleConsumer contracts, a chain client dialed through a cuttable
 // proxy, a real store for jobs and log cursors, and a recording executor.
@@ -211,6 +250,7 @@ type env struct {
 	commit   stack.Option
 	store    *store.Store
 	exec     *recorder
+	batched  *batchRecorder // the executor when set, recording into exec
 }
 
 func setup(t *testing.T) *env {
@@ -279,7 +319,11 @@ func (e *env) newSubscriber(t *testing.T, cfg subscriber.Config) *subscriber.Sub
 		cfg.MaxRetryBackoff = 200 * time.Millisecond
 	}
 	cfg.IsDuplicate = func(err error) bool { return errors.Is(err, errDuplicate) }
-	s, err := subscriber.New(cfg, e.client, e.store, e.store, e.exec, quietLogger())
+	var ex subscriber.RunExecutor = e.exec
+	if e.batched != nil {
+		ex = e.batched
+	}
+	s, err := subscriber.New(cfg, e.client, e.store, e.store, ex, quietLogger())
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s
@@ -352,8 +396,9 @@ func rawSpecID(t *testing.T, jobID string) [32]byte {
 	return s
 }
 
-func TestRunLogRequestStartsOneRun(t *testing.T) {
-	e := setup(t)
+func TestRunLogRequestStartsOneRun(t *testing.T) { bothExecutors(t, testRunLogRequestStartsOneRun) }
+
+func testRunLogRequestStartsOneRun(t *testing.T, e *env) {
 	job := e.runlogJob(t, "")
 	e.markSynced(t, e.addrs.Oracle)
 	e.start(t, subscriber.Config{})
@@ -390,8 +435,9 @@ func TestRunLogRequestStartsOneRun(t *testing.T) {
 	assert.Empty(t, e.exec.cancelled())
 }
 
-func TestRunLogMatching(t *testing.T) {
-	e := setup(t)
+func TestRunLogMatching(t *testing.T) { bothExecutors(t, testRunLogMatching) }
+
+func testRunLogMatching(t *testing.T, e *env) {
 	ascii := e.runlogJob(t, "")
 	// No params.address: the default Oracle.
 	raw := e.createJob(t, models.InitiatorRunLog, `{}`)
@@ -440,8 +486,9 @@ func TestRunLogMatching(t *testing.T) {
 	assert.Len(t, e.exec.all(), want, "no other executor calls")
 }
 
-func TestBackfillAfterRestart(t *testing.T) {
-	e := setup(t)
+func TestBackfillAfterRestart(t *testing.T) { bothExecutors(t, testBackfillAfterRestart) }
+
+func testBackfillAfterRestart(t *testing.T, e *env) {
 	job := e.runlogJob(t, "")
 	spec := models.SpecIDForJob(job.ID)
 	e.markSynced(t, e.addrs.Oracle)
@@ -499,8 +546,9 @@ func TestBackfillAfterRestart(t *testing.T) {
 	assert.Len(t, e.exec.runs(), 3)
 }
 
-func TestReconnectBackfillsWhatWasMinedWhileDown(t *testing.T) {
-	e := setup(t)
+func TestReconnectBackfillsWhatWasMinedWhileDown(t *testing.T) { bothExecutors(t, testReconnectBackfillsWhatWasMinedWhileDown) }
+
+func testReconnectBackfillsWhatWasMinedWhileDown(t *testing.T, e *env) {
 	job := e.runlogJob(t, "")
 	spec := models.SpecIDForJob(job.ID)
 	e.markSynced(t, e.addrs.Oracle)
@@ -536,8 +584,9 @@ func TestReconnectBackfillsWhatWasMinedWhileDown(t *testing.T) {
 	assert.Len(t, e.exec.all(), 5, "the in-memory window keeps even duplicate calls away")
 }
 
-func TestReorgCancelsRunsOfRemovedLogs(t *testing.T) {
-	e := setup(t)
+func TestReorgCancelsRunsOfRemovedLogs(t *testing.T) { bothExecutors(t, testReorgCancelsRunsOfRemovedLogs) }
+
+func testReorgCancelsRunsOfRemovedLogs(t *testing.T, e *env) {
 	job := e.runlogJob(t, "")
 	e.markSynced(t, e.addrs.Oracle)
 	e.start(t, subscriber.Config{})
@@ -565,8 +614,9 @@ func TestReorgCancelsRunsOfRemovedLogs(t *testing.T) {
 	assert.Len(t, e.exec.cancelled(), 1)
 }
 
-func TestEthLogTopicsFilter(t *testing.T) {
-	e := setup(t)
+func TestEthLogTopicsFilter(t *testing.T) { bothExecutors(t, testEthLogTopicsFilter) }
+
+func testEthLogTopicsFilter(t *testing.T, e *env) {
 	transfer := crypto.Keccak256Hash([]byte("Transfer(address,address,uint256)"))
 	toStranger := common.BytesToHash(e.stranger.Bytes())
 	link := e.addrs.LinkToken.Hex()
@@ -649,8 +699,9 @@ func TestJobsAddedAndRemovedAtRunTime(t *testing.T) {
 	assert.ErrorIs(t, s.AddJob(runlog), lifecycle.ErrClosed)
 }
 
-func TestExecutorFailuresAreRetriedAndPinTheCursor(t *testing.T) {
-	e := setup(t)
+func TestExecutorFailuresAreRetriedAndPinTheCursor(t *testing.T) { bothExecutors(t, testExecutorFailuresAreRetriedAndPinTheCursor) }
+
+func testExecutorFailuresAreRetriedAndPinTheCursor(t *testing.T, e *env) {
 	job := e.runlogJob(t, "")
 	spec := models.SpecIDForJob(job.ID)
 	e.markSynced(t, e.addrs.Oracle)

@@ -18,6 +18,7 @@ import (
 var (
 	errDisconnected = errors.New("disconnected from the ethereum node")
 	errUnhandled    = errors.New("some logs could not be handed to the run executor")
+	errNoResult     = errors.New("the run executor returned no result for the log")
 )
 
 // liveBuffer is how many live logs wait in our channel; go-ethereum's
@@ -175,7 +176,9 @@ func (w *watcher) session(ctx context.Context, events <-chan chain.Event) (synce
 				return true, errDisconnected
 			}
 		case l := <-logs:
-			w.handle(ctx, l, true)
+			// The logs that came while the last ones were handled are
+			// handled together: a burst costs one save, not one each.
+			w.handleLogs(ctx, takeWaiting(logs, []types.Log{l}, w.s.cfg.MaxBatch), true)
 			if w.failed {
 				return true, errUnhandled
 			}
@@ -227,15 +230,166 @@ func (w *watcher) backfill(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("backfilling logs of blocks %d to %d: %w", start, end, err)
 		}
-		for _, l := range logs {
-			w.handle(ctx, l, false)
+		for len(logs) > 0 {
+			n := min(len(logs), w.s.cfg.MaxBatch)
+			w.handleLogs(ctx, logs[:n], false)
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			logs = logs[n:]
 		}
 		w.advance(ctx, end)
 	}
 	return nil
+}
+
+// takeWaiting appends to batch the logs already waiting in logs, without
+// blocking, until batch holds max.
+func takeWaiting(logs <-chan types.Log, batch []types.Log, max int) []types.Log {
+	for len(batch) < max {
+		select {
+		case l := <-logs:
+			batch = append(batch, l)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// handleLogs acts on logs in chain order, as handle does on each. With a
+// BatchRunExecutor the runs of consecutive new logs are handed over
+// together; a removed log splits the batch, so runs are cancelled and
+// started in the order the chain reported.
+func (w *watcher) handleLogs(ctx context.Context, logs []types.Log, live bool) {
+	bx, ok := w.s.executor.(BatchRunExecutor)
+	for len(logs) > 0 && ctx.Err() == nil {
+		n := 1
+		if ok && !logs[0].Removed {
+			for n < len(logs) && !logs[n].Removed {
+				n++
+			}
+			w.handleBatch(ctx, bx, logs[:n], live)
+		} else {
+			w.handle(ctx, logs[0], live)
+		}
+		logs = logs[n:]
+	}
+}
+
+// handleBatch is handle for new (not removed) logs in chain order, whose
+// runs are handed to the executor at once. Each log whose every run was
+// saved (or already existed) counts as handled; the others pin the
+// cursor. A live batch moves the cursor once, below its last log's block.
+func (w *watcher) handleBatch(ctx context.Context, bx BatchRunExecutor, logs []types.Log, live bool) {
+	es := w.s.entriesOf(w.addr)
+	fresh := make([]bool, len(logs)) // not handled before, nor earlier in logs
+	inBatch := make(map[logKey]struct{}, len(logs))
+	var (
+		runs  []LogRun
+		owner []int // runs[k] is for logs[owner[k]]
+	)
+	for i, l := range logs {
+		key := keyOf(l)
+		if _, dup := w.seen[key]; dup {
+			continue
+		}
+		if _, dup := inBatch[key]; dup {
+			continue
+		}
+		inBatch[key] = struct{}{}
+		fresh[i] = true
+		for _, d := range matchLog(es, l, w.lggr) {
+			runs = append(runs, LogRun{Job: d.entry.job, Initiator: d.entry.initr, Request: d.req, Input: d.input})
+			owner = append(owner, i)
+		}
+	}
+	unhandled := make([]bool, len(logs))
+	for _, k := range w.executeBatch(ctx, bx, runs, logs, owner) {
+		unhandled[owner[k]] = true
+	}
+	for i, l := range logs {
+		switch {
+		case !fresh[i]:
+		case unhandled[i]:
+			w.pinAt(l.BlockNumber)
+		default:
+			w.remember(keyOf(l))
+		}
+	}
+	// Live logs come in chain order, so every log of the blocks below
+	// the last one has been handled (or pinned the cursor); more of its
+	// block may follow.
+	if last := logs[len(logs)-1]; live && last.BlockNumber > 0 {
+		w.advance(ctx, last.BlockNumber-1)
+	}
+}
+
+// executeBatch hands runs to the executor at once, then the ones that
+// failed again, a few times, after a backoff. It returns the indexes of
+// the runs still not saved.
+func (w *watcher) executeBatch(ctx context.Context, bx BatchRunExecutor, runs []LogRun, logs []types.Log, owner []int) []int {
+	todo := make([]int, len(runs))
+	for k := range todo {
+		todo[k] = k
+	}
+	for attempt := 1; len(todo) > 0; attempt++ {
+		batch := make([]LogRun, len(todo))
+		for j, k := range todo {
+			batch[j] = runs[k]
+		}
+		results := bx.ExecuteJobsFromLogs(ctx, batch)
+		var failed []int
+		var lastErr error
+		for j, k := range todo {
+			res := LogRunResult{Err: errNoResult}
+			if j < len(results) {
+				res = results[j]
+			}
+			args := runLogArgs(runs[k], logs[owner[k]])
+			switch {
+			case res.Err == nil && res.Run != nil:
+				w.lggr.Info("started run for log", append(args, "run_id", res.Run.ID)...)
+			case res.Err == nil:
+				w.lggr.Info("run executor ignored log", args...)
+			case w.s.cfg.IsDuplicate(res.Err):
+				w.lggr.Debug("log already has its run", append(args, "err", res.Err)...)
+			default:
+				failed, lastErr = append(failed, k), res.Err
+			}
+		}
+		todo = failed
+		switch {
+		case len(todo) == 0, ctx.Err() != nil:
+			return todo
+		case attempt >= w.s.cfg.ExecuteAttempts:
+			for _, k := range todo {
+				w.lggr.Error("could not start run for log; will retry after resubscribing",
+					append(runLogArgs(runs[k], logs[owner[k]]), "attempts", attempt, "err", lastErr)...)
+			}
+			return todo
+		}
+		w.lggr.Warn("starting runs for logs failed, retrying", "attempt", attempt, "runs", len(todo), "err", lastErr)
+		if !sleepCtx(ctx, w.s.cfg.RetryBackoff) {
+			return todo
+		}
+	}
+	return todo
+}
+
+// runLogArgs are the log attributes of one log's run.
+func runLogArgs(r LogRun, l types.Log) []any {
+	return []any{"job_id", r.Job.ID, "initiator", r.Initiator.Type,
+		"tx_hash", l.TxHash, "block_number", l.BlockNumber, "log_index", l.Index}
+}
+
+// pinAt keeps the cursor below block, which has an unhandled log, and
+// asks for a resubscription.
+func (w *watcher) pinAt(block uint64) {
+	if w.pin == nil || block < *w.pin {
+		w.pin = &block
+	}
+	w.failed = true
 }
 
 // handle acts on one log: a removed one cancels its runs, a new one is
@@ -258,11 +412,7 @@ func (w *watcher) handle(ctx context.Context, l types.Log, live bool) {
 		}
 	}
 	if !handled {
-		if w.pin == nil || l.BlockNumber < *w.pin {
-			b := l.BlockNumber
-			w.pin = &b
-		}
-		w.failed = true
+		w.pinAt(l.BlockNumber)
 		return
 	}
 	w.remember(key)
