@@ -546,7 +546,9 @@ func testBackfillAfterRestart(t *testing.T, e *env) {
 	assert.Len(t, e.exec.runs(), 3)
 }
 
-func TestReconnectBackfillsWhatWasMinedWhileDown(t *testing.T) { bothExecutors(t, testReconnectBackfillsWhatWasMinedWhileDown) }
+func TestReconnectBackfillsWhatWasMinedWhileDown(t *testing.T) {
+	bothExecutors(t, testReconnectBackfillsWhatWasMinedWhileDown)
+}
 
 func testReconnectBackfillsWhatWasMinedWhileDown(t *testing.T, e *env) {
 	job := e.runlogJob(t, "")
@@ -584,7 +586,9 @@ func testReconnectBackfillsWhatWasMinedWhileDown(t *testing.T, e *env) {
 	assert.Len(t, e.exec.all(), 5, "the in-memory window keeps even duplicate calls away")
 }
 
-func TestReorgCancelsRunsOfRemovedLogs(t *testing.T) { bothExecutors(t, testReorgCancelsRunsOfRemovedLogs) }
+func TestReorgCancelsRunsOfRemovedLogs(t *testing.T) {
+	bothExecutors(t, testReorgCancelsRunsOfRemovedLogs)
+}
 
 func testReorgCancelsRunsOfRemovedLogs(t *testing.T, e *env) {
 	job := e.runlogJob(t, "")
@@ -699,7 +703,9 @@ func TestJobsAddedAndRemovedAtRunTime(t *testing.T) {
 	assert.ErrorIs(t, s.AddJob(runlog), lifecycle.ErrClosed)
 }
 
-func TestExecutorFailuresAreRetriedAndPinTheCursor(t *testing.T) { bothExecutors(t, testExecutorFailuresAreRetriedAndPinTheCursor) }
+func TestExecutorFailuresAreRetriedAndPinTheCursor(t *testing.T) {
+	bothExecutors(t, testExecutorFailuresAreRetriedAndPinTheCursor)
+}
 
 func testExecutorFailuresAreRetriedAndPinTheCursor(t *testing.T, e *env) {
 	job := e.runlogJob(t, "")
