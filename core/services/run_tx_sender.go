@@ -19,7 +19,7 @@ import (
 // (*txmanager.TxManager).
 type TxCreator interface {
 	CreateTx(ctx context.Context, db *store.Store, req txmanager.TxRequest) (*models.Tx, error)
-	Trigger()
+	SendNew(ctx context.Context, tx *models.Tx)
 }
 
 // RunTxSender is the ethtx adapter's TxSender: it records the answer's
@@ -91,7 +91,7 @@ func (s *RunTxSender) CreateTx(ctx context.Context, taskRunID string, from, to c
 	if err != nil {
 		return common.Hash{}, fmt.Errorf("recording transaction of task run %s: %w", taskRunID, classifyTxError(ctx, err))
 	}
-	s.txm.Trigger()
+	s.txm.SendNew(ctx, tx)
 	if h := txHash(tx); h != (common.Hash{}) {
 		return h, nil
 	}

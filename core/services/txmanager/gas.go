@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -74,23 +75,77 @@ func (m *TxManager) feesFor(baseFee, tip *big.Int) fees {
 	return fees{FeeCap: feeCap, TipCap: minBig(tip, feeCap)}
 }
 
-// headFees is the first-attempt pricing cached for one head.
+// headFees is the first-attempt pricing read at one block.
 type headFees struct {
-	head common.Hash
+	head common.Hash // the block whose base fee it used
 	fees fees
 }
 
-// currentFees prices a first attempt at the latest head. The base fee and
-// the tip suggestion are read from the chain at most once per head (the
-// head-tracker's latest; with none known yet, on every call); callers at
-// the same head share the answer, and a caller that finds a refresh under
-// way waits for it. It holds no database lock.
+// feeRefreshMinInterval is the least time between two background fee
+// refreshes: a dev chain that mines a block per transaction would
+// otherwise be asked for fees twice per transaction.
+const feeRefreshMinInterval = 200 * time.Millisecond
+
+// currentFees prices a first attempt. Only the very first call (or the
+// first after every refresh failed) asks the chain and waits; later calls
+// take the cached pricing, perhaps a head old, and ask the refresher for
+// a new one when the latest head is newer: fee caps cover several blocks
+// of base fee growth, and bumping fixes the rest. A manager that was not
+// started has no refresher, so its callers refresh at a new head
+// themselves. It holds no database lock.
 func (m *TxManager) currentFees(ctx context.Context) (fees, error) {
-	head := m.latestHead()
+	c := m.feeCache.Load()
+	if c == nil {
+		return m.refreshFees(ctx)
+	}
+	if head := m.latestHead(); head != nil && head.Hash != c.head {
+		if !m.feeLoop.Load() {
+			return m.refreshFees(ctx)
+		}
+		m.wakeFees()
+	}
+	return c.fees, nil
+}
+
+// wakeFees asks the refresher for the latest head's fees. It does not
+// block.
+func (m *TxManager) wakeFees() {
+	select {
+	case m.feeWake <- struct{}{}:
+	default:
+	}
+}
+
+// refreshFeesLoop is the fee refresher goroutine: one refresh per wake,
+// at most one per feeRefreshMinInterval.
+func (m *TxManager) refreshFeesLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-m.feeWake:
+		}
+		if _, err := m.refreshFees(ctx); err != nil && ctx.Err() == nil {
+			m.lggr.WarnContext(ctx, "refreshing fees failed; keeping the last ones", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(feeRefreshMinInterval):
+		}
+	}
+}
+
+// refreshFees reads the latest header and the tip suggestion and caches
+// the pricing, unless the cache is already for the latest head known
+// (callers that queued behind a refresh share it).
+func (m *TxManager) refreshFees(ctx context.Context) (fees, error) {
 	m.feeMu.Lock()
 	defer m.feeMu.Unlock()
-	if c := m.feeCache; c != nil && head != nil && c.head == head.Hash {
-		return c.fees, nil
+	if c := m.feeCache.Load(); c != nil {
+		if head := m.latestHead(); head == nil || head.Hash == c.head {
+			return c.fees, nil
+		}
 	}
 	rctx, cancel := m.rpcCtx(ctx)
 	header, err := m.client.HeaderByNumber(rctx, nil)
@@ -98,13 +153,17 @@ func (m *TxManager) currentFees(ctx context.Context) (fees, error) {
 	if err != nil {
 		return fees{}, fmt.Errorf("reading latest header: %w", err)
 	}
+	return m.storeFees(ctx, header)
+}
+
+// storeFees prices a first attempt at header and caches it. Call it with
+// feeMu held.
+func (m *TxManager) storeFees(ctx context.Context, header *types.Header) (fees, error) {
 	f, err := m.initialFees(ctx, header)
 	if err != nil {
 		return fees{}, err
 	}
-	if head != nil {
-		m.feeCache = &headFees{head: head.Hash, fees: f}
-	}
+	m.feeCache.Store(&headFees{head: header.Hash(), fees: f})
 	return f, nil
 }
 

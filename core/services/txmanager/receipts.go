@@ -77,11 +77,10 @@ func (m *TxManager) receiptDue(tx *models.Tx, head *models.Head, resend bool) bo
 // receipts of the transactions due a lookup: every attempt of an
 // unconfirmed one (an attempt not recorded as broadcast may have been
 // sent before a crash), the mined attempt of a mined one.
-func (m *TxManager) prefetchReceipts(ctx context.Context, txs []models.Tx, head *models.Head, resendAll bool, resend map[int64]bool) *receipts {
+func (m *TxManager) prefetchReceipts(ctx context.Context, txs []*models.Tx, head *models.Head, resendAll bool, resend map[int64]bool) *receipts {
 	r := &receipts{due: map[int64]bool{}, answers: map[common.Hash]receiptLookup{}}
 	var hashes []common.Hash
-	for i := range txs {
-		tx := &txs[i]
+	for _, tx := range txs {
 		if !m.receiptDue(tx, head, resendAll || resend[tx.ID]) {
 			continue
 		}

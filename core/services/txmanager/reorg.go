@@ -94,7 +94,7 @@ func (m *TxManager) loadRecent(ctx context.Context, head *models.Head) error {
 func (m *TxManager) unconfirm(ctx context.Context, tx *models.Tx) error {
 	tx.State, tx.Hash, tx.BlockHash, tx.BlockNumber, tx.ReceiptStatus, tx.GasUsed = models.TxStateUnconfirmed, nil, nil, nil, nil, nil
 	tx.FinalAt, tx.RevertReason = nil, nil
-	if err := m.db.SaveTxState(ctx, tx); err != nil {
+	if err := m.saveTxState(ctx, tx); err != nil {
 		return err
 	}
 	delete(m.recent, tx.ID)
@@ -196,7 +196,7 @@ func (m *TxManager) verifyRecent(ctx context.Context, resend map[int64]bool) err
 				delete(m.recent, tx.ID)
 			}
 			tx.Hash, tx.BlockHash, tx.BlockNumber, tx.ReceiptStatus, tx.GasUsed = &txHash, &blockHash, &number, &status, &gasUsed
-			if err := m.db.SaveTxState(ctx, tx); err != nil {
+			if err := m.saveTxState(ctx, tx); err != nil {
 				return err
 			}
 			if tx.State.Final() {
@@ -217,6 +217,20 @@ func (m *TxManager) verifyRecent(ctx context.Context, resend map[int64]bool) err
 // trace). Each goes back to unconfirmed and is added to resend; later
 // nonces then follow it.
 func (m *TxManager) checkNonce(ctx context.Context, from common.Address, chainNonce uint64, resend map[int64]bool) (int, error) {
+	top, ok := m.settledTop[from]
+	if !ok {
+		n, has, err := m.db.MaxSettledNonce(ctx, from)
+		if err != nil {
+			return 0, err
+		}
+		if has {
+			top = n + 1
+		}
+		m.settledTop[from] = top
+	}
+	if chainNonce >= top {
+		return 0, nil // no mined or final tx at or above the chain's nonce
+	}
 	txs, err := m.db.TxsFromNonce(ctx, from, chainNonce)
 	if err != nil || len(txs) == 0 {
 		return 0, err

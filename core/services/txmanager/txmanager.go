@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -80,6 +81,13 @@ type TxManager struct {
 
 	// Owned by the worker goroutine.
 	initialized bool
+	// unfinished holds the unfinished txs as saved, so a pass loads only
+	// the new ones; nil after a failed pass or a reorg: reload all.
+	unfinished map[int64]*models.Tx
+	// settledTop is, per key, one above the highest nonce of its mined or
+	// final txs (0: none), loaded once: a chain nonce at or above it
+	// cannot be below such a tx, so the reorg query is skipped.
+	settledTop  map[common.Address]uint64
 	atCeiling   map[int64]bool
 	recent      map[int64]recentTx             // final txs within FinalityDepth
 	resent      map[int64]int64                // tx ID: head of its last stall re-broadcast
@@ -88,10 +96,18 @@ type TxManager struct {
 	passHead    *models.Head                   // the latest head when the current pass began
 	receiptHead map[int64]common.Hash          // tx ID: the head its receipts were last looked up at
 
-	// feeMu serializes fee refreshes; feeCache is the latest head's
-	// first-attempt pricing.
+	// feeMu serializes fee refreshes; feeCache is the latest pricing of
+	// a first attempt; feeWake asks the refresher for a new one, which
+	// runs once feeLoop is set (by Start).
 	feeMu    sync.Mutex
-	feeCache *headFees
+	feeCache atomic.Pointer[headFees]
+	feeWake  chan struct{}
+	feeLoop  atomic.Bool
+
+	// sendMu guards claims: first broadcasts in flight or done outside
+	// a pass, by attempt ID (see SendNew).
+	sendMu sync.Mutex
+	claims map[int64]*sendClaim
 
 	balMu      sync.Mutex
 	balances   []KeyBalance
@@ -118,8 +134,11 @@ func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logge
 	}
 	m := &TxManager{
 		cfg: cfg, db: db, client: client, keys: keys,
-		wake:      make(chan struct{}, 1),
-		paused:    map[common.Address]pause{},
+		wake:       make(chan struct{}, 1),
+		feeWake:    make(chan struct{}, 1),
+		claims:     map[int64]*sendClaim{},
+		settledTop: map[common.Address]uint64{},
+		paused:     map[common.Address]pause{},
 		atCeiling: map[int64]bool{},
 		recent:    map[int64]recentTx{},
 		resent:    map[int64]int64{},
@@ -138,12 +157,15 @@ func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logge
 // Name is the service's name.
 func (m *TxManager) Name() string { return "TxManager" }
 
-// Start starts the worker goroutine and returns at once. Its first pass
-// reads each key's nonce from the chain, detects EIP-1559 support and
-// re-broadcasts every saved unconfirmed attempt.
+// Start starts the worker goroutine and the fee refresher and returns at
+// once. The worker's first pass reads each key's nonce from the chain,
+// detects EIP-1559 support, prices first attempts and re-broadcasts every
+// saved unconfirmed attempt.
 func (m *TxManager) Start(_ context.Context) error {
 	return m.StartOnce(func() error {
 		m.Go(m.run)
+		m.Go(m.refreshFeesLoop)
+		m.feeLoop.Store(true)
 		m.Trigger()
 		return nil
 	})
@@ -167,9 +189,9 @@ func (m *TxManager) Healthy() error {
 	return fmt.Errorf("sending paused for insufficient funds: %s", strings.Join(addrs, ", "))
 }
 
-// Trigger asks the worker to broadcast what is unsent now rather than at
-// the next head. Call it after committing a transaction given to
-// CreateTx.
+// Trigger asks the worker for a pass now rather than at the next head: it
+// broadcasts what is unsent and records what SendNew sent. Call it (or
+// SendNew) after committing a transaction given to CreateTx.
 func (m *TxManager) Trigger() {
 	select {
 	case m.wake <- struct{}{}:
@@ -239,6 +261,7 @@ func (m *TxManager) OnNewHead(_ context.Context, head *models.Head) {
 	m.head = &h
 	m.mu.Unlock()
 	m.Trigger()
+	m.wakeFees()
 }
 
 func (m *TxManager) latestHead() *models.Head {
@@ -286,21 +309,19 @@ func (m *TxManager) getChainID(ctx context.Context) (*big.Int, error) {
 // CreateTx saves req as a transaction with its nonce and a signed first
 // attempt. With db, a Store inside the caller's Transact, the transaction
 // commits or rolls back with the caller's own records, and the caller
-// calls Trigger after the commit (or the next head sends it). With a nil
-// db CreateTx commits on its own and triggers the broadcast. Nothing is
+// calls SendNew (or Trigger) after the commit, or the next head sends it.
+// With a nil db CreateTx commits on its own and sends it. Nothing is
 // broadcast before the commit. For a TaskRunID that has a transaction
-// already, that transaction is returned and nothing is created.
+// already, that transaction is returned and nothing is created, even when
+// another caller creates it concurrently (the insert waits for the other
+// and does not fail the caller's transaction).
 //
-// Inside the caller's transaction on PostgreSQL, a race with another
-// CreateTx for the same task run (on another key) can fail the insert
-// with store.ErrDuplicate, which aborts the caller's transaction: retry
-// the whole transaction, and this call returns the existing tx.
-//
-// CreateTx may call the chain (gas estimate when req.GasLimit is 0, the
-// latest header and tip suggestion once per head, the chain ID once, a new
-// key's pending nonce), always before it locks the key's nonce: the lock
-// is held only for database work, so creators of one key queue for
-// milliseconds, not round trips.
+// CreateTx asks the chain only for a gas estimate when req.GasLimit is 0
+// (and, once, for the chain ID, the first pricing and a new key's pending
+// nonce): fees are cached and refreshed in the background at each head.
+// The key's nonce is locked last, for three statements (claim the nonce,
+// insert the tx and its attempt) and the caller's commit, so creators of
+// one key queue for a few database round trips, never for the chain.
 func (m *TxManager) CreateTx(ctx context.Context, db *store.Store, req TxRequest) (*models.Tx, error) {
 	if req.To == (common.Address{}) {
 		return nil, fmt.Errorf("creating tx: %w: to address is required", ErrBadRequest)
@@ -320,43 +341,26 @@ func (m *TxManager) CreateTx(ctx context.Context, db *store.Store, req TxRequest
 	} else if !m.keys.HasAddress(req.From) {
 		return nil, fmt.Errorf("creating tx: %w: %s", ErrUnknownKey, req.From.Hex())
 	}
-	lookup := m.db
-	if db != nil {
-		lookup = db
-	}
-	if tx, err := m.existingTx(ctx, lookup, req.TaskRunID); tx != nil || err != nil {
-		return tx, err
-	}
 	p, err := m.prepare(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
 	}
-	if db != nil {
-		var tx *models.Tx
+	create := func(db *store.Store) (tx *models.Tx, err error) {
 		// Joins the caller's transaction; makes one if db is not in one.
-		err := db.Transact(ctx, func(db *store.Store) error {
-			var err error
+		err = db.Transact(ctx, func(db *store.Store) error {
 			tx, err = m.createTx(ctx, db, req, p)
 			return err
 		})
 		return tx, err
 	}
-	var tx *models.Tx
-	err = m.db.Transact(ctx, func(db *store.Store) error {
-		var err error
-		tx, err = m.createTx(ctx, db, req, p)
-		return err
-	})
-	if errors.Is(err, store.ErrDuplicate) && req.TaskRunID != "" {
-		// Another caller created the task run's tx meanwhile.
-		if existing, ferr := m.db.TxByTaskRunID(ctx, req.TaskRunID); ferr == nil {
-			return existing, nil
-		}
+	if db != nil {
+		return create(db)
 	}
+	tx, err := create(m.db)
 	if err != nil {
 		return nil, err
 	}
-	m.Trigger()
+	m.SendNew(ctx, tx)
 	return tx, nil
 }
 
@@ -386,62 +390,54 @@ func (m *TxManager) prepare(ctx context.Context, req TxRequest) (prepared, error
 	return p, nil
 }
 
-// existingTx returns the transaction of taskRunID, or nil when it has none
-// (or taskRunID is empty).
-func (m *TxManager) existingTx(ctx context.Context, db *store.Store, taskRunID string) (*models.Tx, error) {
-	if taskRunID == "" {
-		return nil, nil
-	}
-	tx, err := db.TxByTaskRunID(ctx, taskRunID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	return tx, err
-}
-
+// createTx claims the key's next nonce (locking its row until db's
+// transaction ends), signs the first attempt and saves both. Nothing
+// after it in the caller's transaction should be slow.
 func (m *TxManager) createTx(ctx context.Context, db *store.Store, req TxRequest, p prepared) (*models.Tx, error) {
-	nonce, err := m.lockNonce(ctx, db, req.From)
-	if err != nil {
-		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
-	}
-	// The nonce row lock serializes creators of this key, so a concurrent
-	// CreateTx for the same task run has committed by now.
-	if tx, err := m.existingTx(ctx, db, req.TaskRunID); tx != nil || err != nil {
-		return tx, err
-	}
 	data := req.Data
 	if data == nil {
 		data = []byte{}
 	}
 	tx := &models.Tx{
 		From: req.From, To: req.To, Data: data, Value: models.NewBig(p.value), GasLimit: p.gasLimit,
-		Nonce: nonce, State: models.TxStateUnconfirmed,
+		State: models.TxStateUnconfirmed,
 	}
 	if req.TaskRunID != "" {
 		id := req.TaskRunID
 		tx.TaskRunID = &id
 	}
+	nonce, err := m.claimNonce(ctx, db, req.From)
+	if err != nil {
+		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
+	}
+	tx.Nonce = nonce
 	attempt, err := m.signAttempt(ctx, tx, nonce, p.fees)
 	if err != nil {
 		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
 	}
 	tx.Attempts = []models.TxAttempt{*attempt}
-	if err := db.InsertTx(ctx, tx); err != nil {
+	inserted, err := db.InsertTxIfNew(ctx, tx)
+	if err != nil {
 		return nil, fmt.Errorf("creating tx: %w", err)
 	}
-	if err := db.SetNextNonce(ctx, req.From, nonce+1); err != nil {
-		return nil, fmt.Errorf("creating tx: %w", err)
+	if !inserted {
+		// The task run has its tx already: give the nonce back (the row
+		// is still locked by this transaction, so no one took the next).
+		if err := db.SetNextNonce(ctx, req.From, nonce); err != nil {
+			return nil, fmt.Errorf("creating tx: %w", err)
+		}
+		return db.TxByTaskRunID(ctx, req.TaskRunID)
 	}
 	m.lggr.InfoContext(ctx, "created tx", "tx_id", tx.ID, "task_run_id", req.TaskRunID, "from", req.From.Hex(),
 		"nonce", nonce, "tx_hash", attempt.Hash.Hex(), "gas_limit", p.gasLimit, "fees", p.fees.String())
 	return tx, nil
 }
 
-// lockNonce locks from's nonce row in db's transaction and returns its
-// next nonce, creating the row from the chain's pending nonce for a key
-// never used before.
-func (m *TxManager) lockNonce(ctx context.Context, db *store.Store, from common.Address) (uint64, error) {
-	n, err := db.LockNextNonce(ctx, from)
+// claimNonce claims from's next nonce in db's transaction, locking its
+// row, and creates the row from the chain's pending nonce for a key never
+// used before.
+func (m *TxManager) claimNonce(ctx context.Context, db *store.Store, from common.Address) (uint64, error) {
+	n, err := db.ClaimNextNonce(ctx, from)
 	if !errors.Is(err, store.ErrNotFound) {
 		return n, err
 	}
@@ -454,7 +450,7 @@ func (m *TxManager) lockNonce(ctx context.Context, db *store.Store, from common.
 	if _, err := db.RaiseNextNonce(ctx, from, pending); err != nil {
 		return 0, err
 	}
-	return db.LockNextNonce(ctx, from)
+	return db.ClaimNextNonce(ctx, from)
 }
 
 // estimateGas returns eth_estimateGas plus the margin, or GasLimitDefault

@@ -1,10 +1,13 @@
 package txmanager
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -70,7 +73,19 @@ func (m *TxManager) pass(ctx context.Context) error {
 	return failed
 }
 
-func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) error {
+func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) (failed error) {
+	defer func() {
+		if failed != nil {
+			// A write may have failed half-way through a cached tx.
+			m.unfinished = nil
+		}
+	}()
+	if resendAll {
+		m.unfinished = nil
+	}
+	if err := m.recordSent(ctx); err != nil {
+		return err
+	}
 	// resend holds txes a reorg sent back to unconfirmed: broadcast them
 	// again this pass.
 	resend := map[int64]bool{}
@@ -80,19 +95,18 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) error {
 			return fmt.Errorf("checking recent transactions' blocks: %w", err)
 		}
 	}
-	txs, err := m.db.UnfinishedTxs(ctx)
+	txs, err := m.loadUnfinished(ctx)
 	if err != nil {
 		return err
 	}
 	keys := map[common.Address]bool{}
-	for i := range txs {
-		keys[txs[i].From] = true
+	for _, tx := range txs {
+		keys[tx.From] = true
 	}
 	for _, r := range m.recent {
 		keys[r.From] = true
 	}
 	chainNonces := make(map[common.Address]uint64, len(keys))
-	var failed error
 	reverted := 0
 	// A reorg comes with a new head: passes woken by CreateTx at the
 	// same head skip keys whose nonce was read at it.
@@ -122,10 +136,13 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) error {
 		m.nonceHead[from] = headHash
 	}
 	if reverted > 0 {
-		if txs, err = m.db.UnfinishedTxs(ctx); err != nil {
+		// The reorged txes were read apart from the cached ones.
+		m.unfinished = nil
+		if txs, err = m.loadUnfinished(ctx); err != nil {
 			return errors.Join(failed, err)
 		}
 	}
+	m.applyClaims(txs)
 	pre := m.prefetchReceipts(ctx, txs, m.passHead, resendAll, resend)
 	for i := 0; i < len(txs); {
 		j := i
@@ -139,6 +156,46 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) error {
 		i = j
 	}
 	return failed
+}
+
+// loadUnfinished returns the unfinished txes by key and nonce: the IDs
+// from the state index, and from the database only those not cached
+// (new since the last pass, or all after a failure or a reorg).
+func (m *TxManager) loadUnfinished(ctx context.Context) ([]*models.Tx, error) {
+	ids, err := m.db.UnfinishedTxIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cached := make(map[int64]*models.Tx, len(ids))
+	var missing []int64
+	for _, id := range ids {
+		if tx, ok := m.unfinished[id]; ok {
+			cached[id] = tx
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	loaded, err := m.db.TxsByIDs(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	for i := range loaded {
+		if !loaded[i].State.Final() {
+			cached[loaded[i].ID] = &loaded[i]
+		}
+	}
+	m.unfinished = cached
+	txs := make([]*models.Tx, 0, len(cached))
+	for _, tx := range cached {
+		txs = append(txs, tx)
+	}
+	slices.SortFunc(txs, func(a, b *models.Tx) int {
+		if c := bytes.Compare(a.From[:], b.From[:]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Nonce, b.Nonce)
+	})
+	return txs, nil
 }
 
 // initialize reads the chain's state once: the chain ID, the latest head
@@ -165,6 +222,14 @@ func (m *TxManager) initialize(ctx context.Context) error {
 		mode = "EIP-1559 fee caps"
 	}
 	m.lggr.InfoContext(ctx, "chain fee mode detected", "mode", mode, "block_number", header.Number)
+	m.feeMu.Lock()
+	if m.feeCache.Load() == nil {
+		if _, err := m.storeFees(ctx, header); err != nil {
+			// The first CreateTx asks again.
+			m.lggr.WarnContext(ctx, "pricing first attempts failed", "err", err)
+		}
+	}
+	m.feeMu.Unlock()
 	for _, addr := range m.keys.Addresses() {
 		rctx, cancel := m.rpcCtx(ctx)
 		pending, err := m.client.PendingNonceAt(rctx, addr)
@@ -195,7 +260,7 @@ func (m *TxManager) initialize(ctx context.Context) error {
 // the chain will mine. If the lowest unconfirmed transaction holds it and
 // has waited StallResendBlocks, it is broadcast again; if it is above it,
 // no transaction of this node holds the missing nonces, which is logged.
-func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []models.Tx, pre *receipts, resendAll bool,
+func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []*models.Tx, pre *receipts, resendAll bool,
 	resend map[int64]bool, chainNonce uint64, known bool) error {
 	m.mu.Lock()
 	p, paused := m.paused[from]
@@ -209,12 +274,12 @@ func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []m
 		}
 		if bal.Cmp(p.Need) < 0 {
 			// Still short: follow what is mined, send nothing.
-			for i := range txs {
-				if txs[i].State != models.TxStateMined || !pre.isDue(&txs[i]) {
+			for _, tx := range txs {
+				if tx.State != models.TxStateMined || !pre.isDue(tx) {
 					continue
 				}
-				if err := m.followMined(ctx, &txs[i], pre); err != nil {
-					return fmt.Errorf("tx %d from %s nonce %d: %w", txs[i].ID, from.Hex(), txs[i].Nonce, err)
+				if err := m.followMined(ctx, tx, pre); err != nil {
+					return fmt.Errorf("tx %d from %s nonce %d: %w", tx.ID, from.Hex(), tx.Nonce, err)
 				}
 			}
 			return nil
@@ -226,13 +291,13 @@ func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []m
 		resendAll = true
 	}
 	var next *models.Tx // the lowest nonce still unconfirmed
-	for i := range txs {
-		stop, err := m.processTx(ctx, &txs[i], pre, resendAll || resend[txs[i].ID])
+	for _, tx := range txs {
+		stop, err := m.processTx(ctx, tx, pre, resendAll || resend[tx.ID])
 		if err != nil {
-			return fmt.Errorf("tx %d from %s nonce %d: %w", txs[i].ID, from.Hex(), txs[i].Nonce, err)
+			return fmt.Errorf("tx %d from %s nonce %d: %w", tx.ID, from.Hex(), tx.Nonce, err)
 		}
-		if next == nil && txs[i].State == models.TxStateUnconfirmed {
-			next = &txs[i]
+		if next == nil && tx.State == models.TxStateUnconfirmed {
+			next = tx
 		}
 		if stop {
 			break
@@ -289,6 +354,13 @@ func (m *TxManager) processTx(ctx context.Context, tx *models.Tx, pre *receipts,
 	}
 	head := m.latestHead()
 	switch {
+	case latest.BroadcastAt == nil && !resend:
+		if !m.claimFirstSend(latest) {
+			// SendNew sent it (latest now says when) or is sending it.
+			return false, nil
+		}
+		defer m.releaseClaim(latest.ID)
+		return m.broadcast(ctx, tx, latest)
 	case latest.BroadcastAt == nil || resend:
 		return m.broadcast(ctx, tx, latest)
 	case m.cfg.BumpThreshold > 0 && head != nil && latest.BroadcastBlock != nil &&
@@ -322,7 +394,7 @@ var errIndexing = errors.New("node is still indexing transactions")
 
 func (m *TxManager) markMined(ctx context.Context, tx *models.Tx, r *types.Receipt) error {
 	setMined(tx, r)
-	if err := m.db.SaveTxState(ctx, tx); err != nil {
+	if err := m.saveTxState(ctx, tx); err != nil {
 		return err
 	}
 	m.logMined(ctx, tx)
@@ -415,9 +487,10 @@ func (m *TxManager) finalize(ctx context.Context, tx *models.Tx) error {
 		tx.State = models.TxStateReverted
 		tx.RevertReason = m.revertReason(ctx, tx)
 	}
-	if err := m.db.SaveTxState(ctx, tx); err != nil {
+	if err := m.saveTxState(ctx, tx); err != nil {
 		return err
 	}
+	delete(m.unfinished, tx.ID)
 	delete(m.atCeiling, tx.ID)
 	delete(m.resent, tx.ID)
 	delete(m.receiptHead, tx.ID)
@@ -476,14 +549,7 @@ func (m *TxManager) revertReason(ctx context.Context, tx *models.Tx) *string {
 // broadcast sends attempt a of tx and records the outcome. stop means the
 // key's later nonces should wait.
 func (m *TxManager) broadcast(ctx context.Context, tx *models.Tx, a *models.TxAttempt) (stop bool, err error) {
-	signed := new(types.Transaction)
-	if err := signed.UnmarshalBinary(a.SignedRawTx); err != nil {
-		return true, fmt.Errorf("decoding attempt %s: %w", a.Hash.Hex(), err)
-	}
-	rctx, cancel := m.rpcCtx(ctx)
-	sendErr := m.client.SendTransaction(rctx, signed)
-	cancel()
-	outcome := classifySendError(sendErr)
+	outcome, sendErr := m.send(ctx, a)
 	switch outcome {
 	case sendOK, sendAlreadyKnown:
 		m.lggr.InfoContext(ctx, "tx broadcast", "tx_id", tx.ID, "tx_hash", a.Hash.Hex(), "nonce", a.Nonce, "outcome", outcome.String())
@@ -541,7 +607,19 @@ func (m *TxManager) saveLastError(ctx context.Context, tx *models.Tx, err error)
 		msg := err.Error()
 		tx.LastError = &msg
 	}
-	return m.db.SaveTxState(ctx, tx)
+	return m.saveTxState(ctx, tx)
+}
+
+// saveTxState saves tx's state and notes a mined or final one's nonce
+// for the reorg check (see settledTop).
+func (m *TxManager) saveTxState(ctx context.Context, tx *models.Tx) error {
+	if err := m.db.SaveTxState(ctx, tx); err != nil {
+		return err
+	}
+	if top, ok := m.settledTop[tx.From]; ok && tx.State != models.TxStateUnconfirmed && tx.Nonce >= top {
+		m.settledTop[tx.From] = tx.Nonce + 1
+	}
+	return nil
 }
 
 // nonceTooLow handles a "nonce too low" answer: if an attempt of tx was
