@@ -139,11 +139,11 @@ func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logge
 		claims:     map[int64]*sendClaim{},
 		settledTop: map[common.Address]uint64{},
 		paused:     map[common.Address]pause{},
-		atCeiling: map[int64]bool{},
-		recent:    map[int64]recentTx{},
-		resent:    map[int64]int64{},
-		gapWarned: map[common.Address]uint64{},
-		nonceHead: map[common.Address]common.Hash{},
+		atCeiling:  map[int64]bool{},
+		recent:     map[int64]recentTx{},
+		resent:     map[int64]int64{},
+		gapWarned:  map[common.Address]uint64{},
+		nonceHead:  map[common.Address]common.Hash{},
 
 		receiptHead: map[int64]common.Hash{},
 	}
