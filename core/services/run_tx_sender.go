@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -31,6 +32,12 @@ type TxCreator interface {
 // without performing ethtx again; a second call for the same task run
 // returns the first transaction. So an answer is never sent twice.
 //
+// Answers that come while another is being recorded are recorded
+// together, in one database transaction (group commit): under a burst a
+// commit and the key's nonce lock are paid per batch, not per answer. If a
+// batch fails, each of its answers is recorded again on its own, so one
+// answer's fault (a run cancelled meanwhile) does not fail the others.
+//
 // Its errors tell the ethtx adapter what to do: a TxManager rejection wraps
 // adapters.ErrTxRejected (the task errors); a lost chain or database
 // connection (IsConnectionFault) wraps adapters.ErrTxUnavailable (the task
@@ -38,13 +45,35 @@ type TxCreator interface {
 type RunTxSender struct {
 	store *store.Store
 	txm   TxCreator
+
+	mu      sync.Mutex
+	cond    *sync.Cond // signalled when a batch is recorded
+	queue   []*answerReq
+	leading bool // a caller is recording a batch
+}
+
+// maxAnswerBatch bounds the answers one database transaction records.
+const maxAnswerBatch = 200
+
+// answerReq is one answer waiting to be recorded.
+type answerReq struct {
+	ctx context.Context
+	req txmanager.TxRequest
+	rec runner.AnswerRecorder // nil outside a JobRunner's worker
+
+	done  bool // recorded, or failed with err
+	alone bool // its batch failed: record it on its own
+	tx    *models.Tx
+	err   error
 }
 
 var _ adapters.TxSender = (*RunTxSender)(nil)
 
 // NewRunTxSender returns the TxSender to put in adapters.Deps.
 func NewRunTxSender(st *store.Store, txm TxCreator) *RunTxSender {
-	return &RunTxSender{store: st, txm: txm}
+	s := &RunTxSender{store: st, txm: txm}
+	s.cond = sync.NewCond(&s.mu)
+	return s
 }
 
 // classifyTxError marks err for the ethtx adapter: a rejection by the
@@ -66,36 +95,123 @@ func (s *RunTxSender) CreateTx(ctx context.Context, taskRunID string, from, to c
 	if s == nil || s.store == nil || s.txm == nil {
 		return common.Hash{}, errors.New("no transaction manager")
 	}
-	var tx *models.Tx
+	r := &answerReq{
+		ctx: ctx,
+		req: txmanager.TxRequest{TaskRunID: taskRunID, From: from, To: to, Data: data, GasLimit: gasLimit, Value: new(big.Int)},
+		rec: runner.AnswerRecorderFrom(ctx),
+	}
+	s.mu.Lock()
+	s.queue = append(s.queue, r)
+	for !r.done {
+		if s.leading {
+			s.cond.Wait()
+			continue
+		}
+		// Lead: record what is queued (this answer among it, unless more
+		// than a batch is ahead of it).
+		s.leading = true
+		n := min(len(s.queue), maxAnswerBatch)
+		batch := s.queue[:n:n]
+		s.queue = append([]*answerReq(nil), s.queue[n:]...)
+		s.mu.Unlock()
+		s.recordBatch(ctx, batch)
+		s.mu.Lock()
+		s.leading = false
+		s.cond.Broadcast()
+	}
+	s.mu.Unlock()
+	if r.alone {
+		r.tx, r.err = s.recordOne(ctx, r)
+	}
+	if r.err != nil {
+		return common.Hash{}, fmt.Errorf("recording transaction of task run %s: %w", taskRunID, classifyTxError(ctx, r.err))
+	}
+	s.txm.SendNew(ctx, r.tx)
+	if h := txHash(r.tx); h != (common.Hash{}) {
+		return h, nil
+	}
+	return common.Hash{}, fmt.Errorf("transaction %d of task run %s has no attempt", r.tx.ID, taskRunID)
+}
+
+// recordBatch records the answers of batch in one database transaction
+// and marks them done. When it fails, each is marked to be recorded on
+// its own by its caller.
+func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
+	finish := func(alone bool) {
+		s.mu.Lock()
+		for _, r := range batch {
+			r.done, r.alone = true, alone
+		}
+		s.mu.Unlock()
+	}
+	if len(batch) == 1 {
+		r := batch[0]
+		tx, err := s.recordOne(r.ctx, r)
+		s.mu.Lock()
+		r.tx, r.err, r.done = tx, err, true
+		s.mu.Unlock()
+		return
+	}
+	txs := make([]*models.Tx, len(batch))
 	err := s.store.Transact(ctx, func(db *store.Store) error {
-		// The run's worker saves the task's pause itself, with the steps
-		// it has not saved yet; it refuses a finished run, as
-		// SetTaskRunStatus does.
-		rec := runner.AnswerRecorderFrom(ctx)
-		if rec != nil {
-			if err := rec.SaveSteps(db); err != nil {
+		for _, r := range batch {
+			if err := s.saveSteps(r, db); err != nil {
 				return err
 			}
-		} else if err := db.SetTaskRunStatus(ctx, taskRunID, models.RunStatusPendingOutgoingConfirmations); err != nil {
+		}
+		for i, r := range batch {
+			tx, err := s.txm.CreateTx(r.ctx, db, r.req)
+			if err != nil {
+				return err
+			}
+			txs[i] = tx
+		}
+		for i, r := range batch {
+			if r.rec != nil {
+				if err := r.rec.SaveHash(db, txHash(txs[i])); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		finish(true)
+		return
+	}
+	s.mu.Lock()
+	for i, r := range batch {
+		r.tx = txs[i]
+	}
+	s.mu.Unlock()
+	finish(false)
+}
+
+// recordOne records one answer in a database transaction of its own.
+func (s *RunTxSender) recordOne(ctx context.Context, r *answerReq) (*models.Tx, error) {
+	var tx *models.Tx
+	err := s.store.Transact(ctx, func(db *store.Store) error {
+		if err := s.saveSteps(r, db); err != nil {
 			return err
 		}
 		var err error
-		tx, err = s.txm.CreateTx(ctx, db, txmanager.TxRequest{
-			TaskRunID: taskRunID, From: from, To: to, Data: data, GasLimit: gasLimit, Value: new(big.Int),
-		})
-		if err != nil || rec == nil {
+		if tx, err = s.txm.CreateTx(ctx, db, r.req); err != nil || r.rec == nil {
 			return err
 		}
-		return rec.SaveHash(db, txHash(tx))
+		return r.rec.SaveHash(db, txHash(tx))
 	})
-	if err != nil {
-		return common.Hash{}, fmt.Errorf("recording transaction of task run %s: %w", taskRunID, classifyTxError(ctx, err))
+	return tx, err
+}
+
+// saveSteps records the answer's task run (and run) as
+// pending_outgoing_confirmations, unless the run is finished
+// (store.ErrRunFinished). The run's worker saves that itself, with the
+// steps it has not saved yet.
+func (s *RunTxSender) saveSteps(r *answerReq, db *store.Store) error {
+	if r.rec != nil {
+		return r.rec.SaveSteps(db)
 	}
-	s.txm.SendNew(ctx, tx)
-	if h := txHash(tx); h != (common.Hash{}) {
-		return h, nil
-	}
-	return common.Hash{}, fmt.Errorf("transaction %d of task run %s has no attempt", tx.ID, taskRunID)
+	return db.SetTaskRunStatus(r.ctx, r.req.TaskRunID, models.RunStatusPendingOutgoingConfirmations)
 }
 
 // txHash is the hash of tx's mined attempt once known, else its latest

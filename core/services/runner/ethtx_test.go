@@ -18,6 +18,7 @@ import (
 	"github.com/pythia-oracle/pythia/core/internal/testdb"
 	"github.com/pythia-oracle/pythia/core/keystore"
 	"github.com/pythia-oracle/pythia/core/services"
+	"github.com/pythia-oracle/pythia/core/services/runner"
 	"github.com/pythia-oracle/pythia/core/services/txmanager"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
@@ -193,3 +194,56 @@ func TestEthTxWaitsOutALostChainConnection(t *testing.T) {
 // chain call in flight when the connection dropped may first have to run
 // out its RPC timeout (10 s).
 const reconnectWait = 40 * time.Second
+
+// TestConcurrentAnswersAreRecordedTogether runs many ethtx runs at once:
+// answers that meet are recorded in shared database transactions, and
+// still each run gets its own transaction with its own nonce (no gap, no
+// repeat), its own hash in its result, and one attempt.
+func TestConcurrentAnswersAreRecordedTogether(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	ks := keystore.New(st, keystore.LightConfig(), nil)
+	require.NoError(t, ks.Unlock(ctx, "password"))
+	from := ks.Addresses()[0]
+	sim := simchain.New(types.GenesisAlloc{from: {Balance: simchain.Ether(10)}})
+	t.Cleanup(func() { _ = sim.Close() })
+	txm, err := txmanager.New(txmanager.Config{
+		GasPriceDefault: big.NewInt(20e9), MaxGasPrice: big.NewInt(500e9), TipCapDefault: big.NewInt(1e9),
+		BumpThreshold: 5, BumpWei: big.NewInt(1e9), BumpPercent: 20, MinConfirmations: 1,
+	}, st, sim.Client(), ks, nil)
+	require.NoError(t, err)
+	require.NoError(t, txm.Start(ctx))
+	t.Cleanup(func() { require.NoError(t, txm.Close()) })
+	n := newNode(t, st, nodeOpts{cfg: services.RunConfig{Runner: runner.Config{Workers: 16}},
+		txSender: services.NewRunTxSender(st, txm)})
+	to := common.HexToAddress("0x00000000000000000000000000000000000000aa")
+	job := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[{"type":"ethuint256"},
+		{"type":"ethtx","params":{"address":"`+to.Hex()+`","functionSelector":"0x12345678"}}]}`)
+
+	const runs = 40
+	ids := make([]string, runs)
+	for i := range ids {
+		run, err := n.rm.ExecuteJobFromWeb(ctx, job.ID, models.JSON(fmt.Sprintf(`{"result":%d}`, i)))
+		require.NoError(t, err)
+		ids[i] = run.ID
+	}
+	nonces := map[uint64]bool{}
+	for _, id := range ids {
+		sent := waitStatus(t, st, id, models.RunStatusPendingOutgoingConfirmations)
+		ethtx := sent.TaskRuns[1]
+		require.Equal(t, models.RunStatusCompleted, sent.TaskRuns[0].Status)
+		require.Len(t, ethtx.AttemptLog, 1)
+		tx, err := st.TxByTaskRunID(ctx, ethtx.ID)
+		require.NoError(t, err)
+		require.NotNil(t, ethtx.Result)
+		require.Equal(t, tx.Attempts[0].Hash.Hex(), models.JSONText(models.JSONKey(ethtx.Result.Data, "result")))
+		require.False(t, nonces[tx.Nonce], "nonce %d used twice", tx.Nonce)
+		nonces[tx.Nonce] = true
+	}
+	for i := range uint64(runs) {
+		require.True(t, nonces[i], "nonce %d unused", i)
+	}
+	_, count, err := st.Txs(ctx, 0, 1)
+	require.NoError(t, err)
+	require.EqualValues(t, runs, count)
+}
