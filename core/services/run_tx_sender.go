@@ -154,26 +154,33 @@ func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
 	}
 	txs := make([]*models.Tx, len(batch))
 	err := s.store.Transact(ctx, func(db *store.Store) error {
+		var steps []store.RunSteps
 		for _, r := range batch {
-			if err := s.saveSteps(r, db); err != nil {
+			if r.rec != nil {
+				steps = append(steps, r.rec.Steps())
+			} else if err := db.SetTaskRunStatus(r.ctx, r.req.TaskRunID, models.RunStatusPendingOutgoingConfirmations); err != nil {
 				return err
 			}
 		}
+		if err := db.SaveRunsSteps(ctx, steps); err != nil {
+			return err
+		}
+		var results []*models.RunResult
 		for i, r := range batch {
 			tx, err := s.txm.CreateTx(r.ctx, db, r.req)
 			if err != nil {
 				return err
 			}
 			txs[i] = tx
-		}
-		for i, r := range batch {
 			if r.rec != nil {
-				if err := r.rec.SaveHash(db, txHash(txs[i])); err != nil {
+				res, err := r.rec.Result(txHash(tx))
+				if err != nil {
 					return err
 				}
+				results = append(results, res)
 			}
 		}
-		return nil
+		return db.SaveRunResultsData(ctx, results)
 	})
 	if err != nil {
 		finish(true)
@@ -191,27 +198,28 @@ func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
 func (s *RunTxSender) recordOne(ctx context.Context, r *answerReq) (*models.Tx, error) {
 	var tx *models.Tx
 	err := s.store.Transact(ctx, func(db *store.Store) error {
-		if err := s.saveSteps(r, db); err != nil {
+		// The run's worker hands over the task's pause with the steps it
+		// has not saved yet; the store refuses a finished run, as
+		// SetTaskRunStatus does.
+		if r.rec != nil {
+			st := r.rec.Steps()
+			if err := db.SaveJobRunSteps(ctx, st.Run, st.TaskRuns, st.Attempts...); err != nil {
+				return err
+			}
+		} else if err := db.SetTaskRunStatus(ctx, r.req.TaskRunID, models.RunStatusPendingOutgoingConfirmations); err != nil {
 			return err
 		}
 		var err error
 		if tx, err = s.txm.CreateTx(ctx, db, r.req); err != nil || r.rec == nil {
 			return err
 		}
-		return r.rec.SaveHash(db, txHash(tx))
+		res, err := r.rec.Result(txHash(tx))
+		if err != nil {
+			return err
+		}
+		return db.SaveRunResultsData(ctx, []*models.RunResult{res})
 	})
 	return tx, err
-}
-
-// saveSteps records the answer's task run (and run) as
-// pending_outgoing_confirmations, unless the run is finished
-// (store.ErrRunFinished). The run's worker saves that itself, with the
-// steps it has not saved yet.
-func (s *RunTxSender) saveSteps(r *answerReq, db *store.Store) error {
-	if r.rec != nil {
-		return r.rec.SaveSteps(db)
-	}
-	return db.SetTaskRunStatus(r.ctx, r.req.TaskRunID, models.RunStatusPendingOutgoingConfirmations)
 }
 
 // txHash is the hash of tx's mined attempt once known, else its latest

@@ -160,7 +160,7 @@ func (r *JobRunner) executeRun(ctx context.Context, run *models.JobRun, job *mod
 		if tr.Type == adapters.TypeEthTx && tr.Status != models.RunStatusPendingOutgoingConfirmations {
 			// The answer's transaction commits with the steps before it
 			// and with this task's pause.
-			sent = &answerSave{ctx: ctx, run: run, tr: tr, u: u, input: taskInput(run, tr)}
+			sent = &answerSave{run: run, tr: tr, u: u, input: taskInput(run, tr)}
 			taskCtx = withAnswerRecorder(ctx, sent)
 		}
 		out, ok := r.perform(taskCtx, run, tr, task)

@@ -113,17 +113,18 @@ func (r *JobRunner) findJob(ctx context.Context, id string) (*models.JobSpec, er
 	return job, nil
 }
 
-// AnswerRecorder writes, in the database transaction db that records an
-// ethtx task's transaction, what the run's worker has not saved yet: the
-// repeatable steps before the task, and the task's pause in
-// pending_outgoing_confirmations with its run's. SaveSteps comes before
-// the transaction is created and fails with store.ErrRunFinished for a
-// finished run (so no answer is created for it); SaveHash after, to put
-// the transaction's hash in the task's result. The ethtx task's TxSender
-// calls both, so the answer and the steps that led to it commit together.
+// AnswerRecorder gives the TxSender of an ethtx task what the run's
+// worker has not saved yet, to save in the database transaction that
+// records the task's transaction, so the answer and the steps that led to
+// it commit together. Steps marks the task (and run) paused in
+// pending_outgoing_confirmations and returns the run's unsaved steps with
+// that pause; they are saved before the transaction is created (the store
+// refuses a finished run, so no answer is created for it). Result puts the
+// transaction's hash in the task's result and returns it, to save after.
+// A TxSender that retries its database transaction calls Steps again.
 type AnswerRecorder interface {
-	SaveSteps(db *store.Store) error
-	SaveHash(db *store.Store, hash common.Hash) error
+	Steps() store.RunSteps
+	Result(hash common.Hash) (*models.RunResult, error)
 }
 
 type recorderKey struct{}
@@ -175,7 +176,6 @@ func (r *JobRunner) save(ctx context.Context, run *models.JobRun, u *unsaved, tr
 // answerSave is the AnswerRecorder of one ethtx task. It remembers what
 // it changed in memory so that a rolled back transaction can be undone.
 type answerSave struct {
-	ctx   context.Context
 	run   *models.JobRun
 	tr    *models.TaskRun
 	u     *unsaved
@@ -193,7 +193,7 @@ type answerSave struct {
 
 var _ AnswerRecorder = (*answerSave)(nil)
 
-func (a *answerSave) SaveSteps(db *store.Store) error {
+func (a *answerSave) Steps() store.RunSteps {
 	if a.called {
 		a.undo() // a retried transaction: start from the state before
 	}
@@ -211,19 +211,19 @@ func (a *answerSave) SaveSteps(db *store.Store) error {
 		a.note(t.Result, &t.ResultID)
 	}
 	attempts := append(slices.Clip(u.attempts), models.TaskRunAttempt{TaskRunID: tr.ID, Attempt: tr.Attempts, Status: status})
-	return db.SaveJobRunSteps(a.ctx, run, trs, attempts...)
+	return store.RunSteps{Run: run, TaskRuns: trs, Attempts: attempts}
 }
 
-func (a *answerSave) SaveHash(db *store.Store, hash common.Hash) error {
+func (a *answerSave) Result(hash common.Hash) (*models.RunResult, error) {
 	if !a.called || a.tr.Result == nil {
-		return errors.New("recording the answer's hash before its task's steps")
+		return nil, errors.New("recording the answer's hash before its task's steps")
 	}
 	data, err := models.SetJSONKey(a.input, "result", hash.Hex())
 	if err != nil {
-		return fmt.Errorf("recording the answer's hash: %w", err)
+		return nil, fmt.Errorf("recording the answer's hash: %w", err)
 	}
 	a.tr.Result.Data = data
-	return db.SaveRunResult(a.ctx, a.tr.Result)
+	return a.tr.Result, nil
 }
 
 // note remembers a result that has no row yet.
@@ -233,10 +233,10 @@ func (a *answerSave) note(r *models.RunResult, id **int64) {
 	}
 }
 
-// done reports whether the TxSender saved the steps (nil: no ethtx).
+// done reports whether the TxSender took the steps (nil: no ethtx).
 func (a *answerSave) done() bool { return a != nil && a.called }
 
-// undo gives the run in memory back its state before SaveSteps.
+// undo gives the run in memory back its state before Steps.
 func (a *answerSave) undo() {
 	if !a.done() {
 		return
