@@ -270,7 +270,10 @@ func (s *Store) ClaimNextNonce(ctx context.Context, from common.Address) (uint64
 // then nothing is saved and it returns false, without the error that
 // would abort the caller's PostgreSQL transaction. A concurrent insert for
 // the same task run is waited for. Other conflicts (a used nonce, a known
-// attempt hash) are still ErrDuplicate. Call it inside Transact.
+// attempt hash) are still ErrDuplicate. The TxManager calls it while it
+// holds the key's nonce lock, so it is one statement on PostgreSQL (one
+// per row on SQLite, which has one writer anyway). Call it inside
+// Transact.
 func (s *Store) InsertTxIfNew(ctx context.Context, tx *models.Tx) (bool, error) {
 	if tx == nil {
 		return false, errors.New("inserting tx: tx is nil")
@@ -278,27 +281,141 @@ func (s *Store) InsertTxIfNew(ctx context.Context, tx *models.Tx) (bool, error) 
 	if tx.Value == nil {
 		tx.Value = models.NewBig(common.Big0)
 	}
-	inserted := false
-	err := s.Transact(ctx, func(db *Store) error {
-		res := db.conn(ctx).Omit(clause.Associations).
-			Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "task_run_id"}}, DoNothing: true}).Create(tx)
-		if res.Error != nil {
-			return fmt.Errorf("inserting tx from %s nonce %d: %w", tx.From.Hex(), tx.Nonce, translate(res.Error))
+	for i := range tx.Attempts {
+		if len(tx.Attempts[i].SignedRawTx) == 0 {
+			return false, errors.New("inserting tx: every attempt needs its signed transaction")
 		}
-		if res.RowsAffected == 0 {
-			tx.ID = 0
-			return nil
-		}
-		inserted = true
+	}
+	now := time.Now().UTC()
+	tx.CreatedAt, tx.UpdatedAt = now, now
+	for i := range tx.Attempts {
+		tx.Attempts[i].CreatedAt = now
+	}
+	var (
+		inserted bool
+		err      error
+	)
+	if s.dialect == DialectPostgres {
+		inserted, err = s.insertTxPostgres(ctx, tx)
+	} else {
+		err = s.Transact(ctx, func(db *Store) error {
+			inserted, err = db.insertTxEach(ctx, tx)
+			return err
+		})
+	}
+	if err != nil {
+		return false, fmt.Errorf("inserting tx from %s nonce %d: %w", tx.From.Hex(), tx.Nonce, translate(s.translateDriverError(err)))
+	}
+	if !inserted {
+		tx.ID = 0
+	}
+	return inserted, nil
+}
+
+// txInsertColumns are the columns of a new tx, in the order of txInsertArgs.
+const txInsertColumns = `task_run_id, from_address, to_address, data, value, gas_limit, nonce, state, hash, block_number,
+	block_hash, receipt_status, gas_used, revert_reason, last_error, final_at, created_at, updated_at`
+
+func txInsertArgs(tx *models.Tx) []any {
+	return []any{tx.TaskRunID, tx.From, tx.To, tx.Data, tx.Value, tx.GasLimit, tx.Nonce, tx.State, tx.Hash, tx.BlockNumber,
+		tx.BlockHash, tx.ReceiptStatus, tx.GasUsed, tx.RevertReason, tx.LastError, tx.FinalAt, tx.CreatedAt, tx.UpdatedAt}
+}
+
+// attemptInsertColumns are the columns of a new attempt but its tx_id, in
+// the order of attemptInsertArgs.
+const attemptInsertColumns = `hash, nonce, gas_price, gas_fee_cap, gas_tip_cap, signed_raw_tx, broadcast_at, broadcast_block, created_at`
+
+func attemptInsertArgs(a *models.TxAttempt) []any {
+	return []any{a.Hash, a.Nonce, a.GasPrice, a.GasFeeCap, a.GasTipCap, a.SignedRawTx, a.BroadcastAt, a.BroadcastBlock, a.CreatedAt}
+}
+
+// insertedAttempt is a row an attempt insert returns.
+type insertedAttempt struct {
+	ID   int64
+	TxID int64
+	Hash []byte
+}
+
+// insertTxPostgres saves tx and its attempts in one statement: the tx
+// insert, skipped on a task run conflict, feeds the attempts' insert.
+func (s *Store) insertTxPostgres(ctx context.Context, tx *models.Tx) (bool, error) {
+	var q strings.Builder
+	q.WriteString("WITH t AS (INSERT INTO txes (" + txInsertColumns + ") VALUES (" + placeholders(18) +
+		") ON CONFLICT (task_run_id) DO NOTHING RETURNING id)")
+	args := txInsertArgs(tx)
+	if len(tx.Attempts) == 0 {
+		q.WriteString(" SELECT id, id AS tx_id FROM t")
+	} else {
+		// The attempts' values are cast: in a SELECT they take no type
+		// from the columns they go to.
+		q.WriteString(" INSERT INTO tx_attempts (tx_id, " + attemptInsertColumns + ") SELECT t.id, v.* FROM t CROSS JOIN (VALUES ")
 		for i := range tx.Attempts {
-			tx.Attempts[i].TxID = tx.ID
-			if err := db.InsertTxAttempt(ctx, &tx.Attempts[i]); err != nil {
-				return err
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?::bytea, ?::bigint, ?::text, ?::text, ?::text, ?::bytea, ?::timestamptz, ?::bigint, ?::timestamptz)")
+			args = append(args, attemptInsertArgs(&tx.Attempts[i])...)
+		}
+		q.WriteString(") AS v RETURNING id, tx_id, hash")
+	}
+	var rows []insertedAttempt
+	if err := s.conn(ctx).Raw(q.String(), args...).Scan(&rows).Error; err != nil {
+		return false, err
+	}
+	if len(rows) == 0 {
+		return false, nil
+	}
+	tx.ID = rows[0].TxID
+	for i := range tx.Attempts {
+		a := &tx.Attempts[i]
+		a.TxID = tx.ID
+		for _, r := range rows {
+			if common.BytesToHash(r.Hash) == a.Hash {
+				a.ID = r.ID
 			}
 		}
-		return nil
-	})
-	return inserted, err
+	}
+	return true, nil
+}
+
+// insertTxEach saves tx, skipped on a task run conflict, then each
+// attempt: one statement per row.
+func (s *Store) insertTxEach(ctx context.Context, tx *models.Tx) (bool, error) {
+	var ids []int64
+	err := s.conn(ctx).Raw("INSERT INTO txes ("+txInsertColumns+") VALUES ("+placeholders(18)+
+		") ON CONFLICT (task_run_id) DO NOTHING RETURNING id", txInsertArgs(tx)...).Scan(&ids).Error
+	if err != nil || len(ids) == 0 {
+		return false, err
+	}
+	tx.ID = ids[0]
+	for i := range tx.Attempts {
+		a := &tx.Attempts[i]
+		a.TxID = tx.ID
+		var aid []int64
+		err := s.conn(ctx).Raw("INSERT INTO tx_attempts (tx_id, "+attemptInsertColumns+") VALUES (?, "+placeholders(9)+") RETURNING id",
+			append([]any{tx.ID}, attemptInsertArgs(a)...)...).Scan(&aid).Error
+		if err != nil {
+			return false, err
+		}
+		if len(aid) == 1 {
+			a.ID = aid[0]
+		}
+	}
+	return true, nil
+}
+
+// translateDriverError maps a driver error that gorm did not see (one
+// met while reading a statement's rows) to gorm's errors.
+func (s *Store) translateDriverError(err error) error {
+	if t, ok := s.db.Dialector.(gorm.ErrorTranslator); ok {
+		return t.Translate(err)
+	}
+	return err
+}
+
+// placeholders returns n comma-separated question marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // AttemptBroadcast says that attempt ID was handed to the chain at At,
