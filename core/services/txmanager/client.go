@@ -41,3 +41,10 @@ type BatchClient interface {
 	Client
 	BatchCallContext(ctx context.Context, batch []rpc.BatchElem) error
 }
+
+// connectionReporter is a Client that knows whether it is connected now;
+// the node's *chain.Client is one. CreateTx refuses to create a
+// transaction it could not send while it is not.
+type connectionReporter interface {
+	Connected() bool
+}

@@ -40,7 +40,13 @@ func (m *TxManager) SendNew(ctx context.Context, tx *models.Tx) {
 		return
 	}
 	a := tx.LatestAttempt()
-	if a == nil || a.ID == 0 || a.BroadcastAt != nil || m.isPaused(tx.From) {
+	if a == nil || a.ID == 0 || a.BroadcastAt != nil {
+		return
+	}
+	attrs := []any{"tx_id", tx.ID, "task_run_id", taskRun(tx), "from", tx.From.Hex(), "nonce", a.Nonce, "tx_hash", a.Hash.Hex(),
+		"gas_limit", tx.GasLimit, "fees", attemptFees(a).String()}
+	if m.isPaused(tx.From) {
+		m.lggr.InfoContext(ctx, "tx created; its key is paused for insufficient funds", attrs...)
 		return
 	}
 	var block int64
@@ -57,18 +63,19 @@ func (m *TxManager) SendNew(ctx context.Context, tx *models.Tx) {
 	m.sendMu.Unlock()
 
 	outcome, sendErr := m.send(ctx, a)
+	accepted := outcome == sendOK || outcome == sendAlreadyKnown
 	m.sendMu.Lock()
-	if outcome == sendOK || outcome == sendAlreadyKnown {
+	if accepted {
 		c.done, c.at = true, time.Now().UTC()
 	} else {
 		delete(m.claims, a.ID)
 	}
 	m.sendMu.Unlock()
-	if outcome == sendOK || outcome == sendAlreadyKnown {
-		m.lggr.InfoContext(ctx, "tx broadcast", "tx_id", tx.ID, "tx_hash", a.Hash.Hex(), "nonce", a.Nonce, "outcome", outcome.String())
+	attrs = append(attrs, "outcome", outcome.String())
+	if accepted {
+		m.lggr.InfoContext(ctx, "tx broadcast", attrs...)
 	} else {
-		m.lggr.InfoContext(ctx, "tx not accepted at once; the worker sends it again", "tx_id", tx.ID, "tx_hash", a.Hash.Hex(),
-			"outcome", outcome.String(), "err", sendErr)
+		m.lggr.InfoContext(ctx, "tx created; not accepted at once, the worker sends it again", append(attrs, "err", sendErr)...)
 	}
 	m.Trigger()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/pythia-oracle/pythia/core/chain"
 	"github.com/pythia-oracle/pythia/core/services/lifecycle"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
@@ -341,6 +342,11 @@ func (m *TxManager) CreateTx(ctx context.Context, db *store.Store, req TxRequest
 	} else if !m.keys.HasAddress(req.From) {
 		return nil, fmt.Errorf("creating tx: %w: %s", ErrUnknownKey, req.From.Hex())
 	}
+	if c, ok := m.client.(connectionReporter); ok && !c.Connected() {
+		// It could not be sent now; the caller's run waits for the
+		// connection instead (CreateTx itself asks the chain nothing).
+		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), chain.ErrNotConnected)
+	}
 	p, err := m.prepare(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
@@ -428,8 +434,7 @@ func (m *TxManager) createTx(ctx context.Context, db *store.Store, req TxRequest
 		}
 		return db.TxByTaskRunID(ctx, req.TaskRunID)
 	}
-	m.lggr.InfoContext(ctx, "created tx", "tx_id", tx.ID, "task_run_id", req.TaskRunID, "from", req.From.Hex(),
-		"nonce", nonce, "tx_hash", attempt.Hash.Hex(), "gas_limit", p.gasLimit, "fees", p.fees.String())
+	// Logged by SendNew, after the commit: nothing slow under the lock.
 	return tx, nil
 }
 

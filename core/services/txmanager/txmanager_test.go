@@ -858,6 +858,9 @@ func TestReceiptsOncePerHead(t *testing.T) {
 			for _, id := range ids {
 				e.waitTx(id, "broadcast", broadcast)
 			}
+			// CreateTx sent each at once; the start pass sends each again
+			// ("already known") once it has looked up their receipts.
+			require.Eventually(t, func() bool { return e.logs.count("tx broadcast") == 2*n }, 20*time.Second, 10*time.Millisecond)
 			// Passes at the same head look up nothing more.
 			m.Trigger()
 			e.commit(m)

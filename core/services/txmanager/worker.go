@@ -352,7 +352,9 @@ func (m *TxManager) processTx(ctx context.Context, tx *models.Tx, pre *receipts,
 	if latest == nil {
 		return true, errors.New("tx has no attempt")
 	}
-	head := m.latestHead()
+	// Bumps count blocks to the head the pass began at, where its
+	// receipts were looked up: a later head may hold the tx already.
+	head := m.passHead
 	switch {
 	case latest.BroadcastAt == nil && !resend:
 		if !m.claimFirstSend(latest) {
