@@ -16,7 +16,10 @@ import (
 
 // Defaults for Config fields left zero.
 const (
-	DefaultWorkers         = 16
+	// DefaultWorkers is high because a worker mostly waits (on an HTTP
+	// fetch, or on its answer being recorded with others'): the answers of
+	// a burst are recorded together, up to one per worker at a time.
+	DefaultWorkers         = 64
 	DefaultMaxTaskAttempts = 3
 	DefaultRetryBackoff    = time.Second
 	DefaultMaxRetryBackoff = time.Minute
