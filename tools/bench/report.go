@@ -198,10 +198,12 @@ func (rp *report) targets() string {
 			if r := rp.find("pythia", mode, db, "burst 10000"); r != nil {
 				fmt.Fprintf(&b, "| 10,000 in one burst (%s, %s): all fulfilled, 0 lost, 0 duplicated | %d/%d, lost %d, dup %d | %s |\n",
 					db, mode, r.fulfilled, r.n, r.lost, r.duplicates, yes(r.fulfilled == r.n && r.lost == 0 && r.duplicates == 0))
-				fmt.Fprintf(&b, "| steady RSS <= 150 MB after the 10,000 burst (%s, %s) | %s | %s |\n", db, mode, mb(r.steadyRSS), yes(r.steadyRSS <= 150<<20))
+				fmt.Fprintf(&b, "| steady RSS <= 150 MB after the 10,000 burst (%s, %s; our own bound, not the issue's) | %s | %s |\n", db, mode, mb(r.steadyRSS), yes(r.steadyRSS <= 150<<20))
 			}
 			if r := rp.find("pythia", mode, db, "idle"); r != nil {
-				fmt.Fprintf(&b, "| steady RSS <= 40 MB idle (%s, %s) | %s | %s |\n", db, mode, mb(r.steadyRSS), yes(r.steadyRSS <= 40<<20))
+				// The issue quotes the classic node's 40-50 MB as a
+				// reference, not as a target.
+				fmt.Fprintf(&b, "| idle steady RSS against the classic node's 40-50 MB (%s, %s; reference) | %s | %s |\n", db, mode, mb(r.steadyRSS), yes(r.steadyRSS <= 50<<20))
 			}
 			var per []string
 			for _, r := range rp.results {
