@@ -247,23 +247,26 @@ func (s *Store) FinalTxsSince(ctx context.Context, sinceBlock int64) ([]models.T
 	return txs, nil
 }
 
-// ClaimNextNonce locks from's nonce row until the surrounding transaction
-// ends, advances it by one and returns the nonce it had: the one the
-// caller now owns. It is one statement, so a creator holds the lock for
-// one round trip less than LockNextNonce and SetNextNonce; ErrNotFound
-// when the key has no row yet (see RaiseNextNonce). Call it inside
-// Transact, so a rollback gives the nonce back.
-func (s *Store) ClaimNextNonce(ctx context.Context, from common.Address) (uint64, error) {
+// ClaimNonces locks from's nonce row until the surrounding transaction
+// ends, advances it by n and returns the first of the n nonces the caller
+// now owns (first, first+1, ...). It is one statement, so a creator holds
+// the lock for one round trip less than LockNextNonce and SetNextNonce;
+// ErrNotFound when the key has no row yet (see RaiseNextNonce). Call it
+// inside Transact, so a rollback gives the nonces back.
+func (s *Store) ClaimNonces(ctx context.Context, from common.Address, n uint64) (uint64, error) {
+	if n == 0 {
+		return 0, errors.New("claiming nonces: n must be positive")
+	}
 	var next []uint64
-	err := s.conn(ctx).Raw("UPDATE tx_nonces SET next_nonce = next_nonce + 1, updated_at = ? WHERE address = ? RETURNING next_nonce",
-		time.Now().UTC(), from).Scan(&next).Error
+	err := s.conn(ctx).Raw("UPDATE tx_nonces SET next_nonce = next_nonce + ?, updated_at = ? WHERE address = ? RETURNING next_nonce",
+		n, time.Now().UTC(), from).Scan(&next).Error
 	if err != nil {
-		return 0, fmt.Errorf("claiming nonce of %s: %w", from.Hex(), err)
+		return 0, fmt.Errorf("claiming %d nonces of %s: %w", n, from.Hex(), err)
 	}
 	if len(next) == 0 {
-		return 0, fmt.Errorf("claiming nonce of %s: %w", from.Hex(), ErrNotFound)
+		return 0, fmt.Errorf("claiming nonces of %s: %w", from.Hex(), ErrNotFound)
 	}
-	return next[0] - 1, nil
+	return next[0] - n, nil
 }
 
 // InsertTxIfNew is InsertTx for a tx whose task run may have one already:
@@ -310,6 +313,175 @@ func (s *Store) InsertTxIfNew(ctx context.Context, tx *models.Tx) (bool, error) 
 		tx.ID = 0
 	}
 	return inserted, nil
+}
+
+// InsertTxs saves new txes, each with at least one attempt, setting
+// their IDs: one statement on PostgreSQL, two on SQLite. A tx whose task
+// run has one already is skipped, and then ok is false: the caller must
+// roll its transaction back (the others were saved in it). Other
+// conflicts are ErrDuplicate. Call it inside Transact.
+func (s *Store) InsertTxs(ctx context.Context, txs []*models.Tx) (ok bool, err error) {
+	if len(txs) == 0 {
+		return true, nil
+	}
+	now := time.Now().UTC()
+	for _, tx := range txs {
+		if len(tx.Attempts) == 0 {
+			return false, fmt.Errorf("inserting tx from %s nonce %d: it has no attempt", tx.From.Hex(), tx.Nonce)
+		}
+		for i := range tx.Attempts {
+			if len(tx.Attempts[i].SignedRawTx) == 0 {
+				return false, errors.New("inserting txes: every attempt needs its signed transaction")
+			}
+			tx.Attempts[i].CreatedAt = now
+		}
+		if tx.Value == nil {
+			tx.Value = models.NewBig(common.Big0)
+		}
+		tx.CreatedAt, tx.UpdatedAt = now, now
+	}
+	if s.dialect == DialectPostgres {
+		ok, err = s.insertTxsPostgres(ctx, txs)
+	} else {
+		err = s.Transact(ctx, func(db *Store) error {
+			ok, err = db.insertTxsEach(ctx, txs)
+			return err
+		})
+	}
+	if err != nil {
+		return false, fmt.Errorf("inserting %d txes: %w", len(txs), translate(s.translateDriverError(err)))
+	}
+	return ok, nil
+}
+
+// txKey is a tx's key and nonce, unique among txes.
+type txKey struct {
+	from  common.Address
+	nonce uint64
+}
+
+// insertedTx is a row a tx insert returns.
+type insertedTx struct {
+	ID          int64
+	FromAddress []byte
+	Nonce       int64
+}
+
+func (s *Store) insertTxsPostgres(ctx context.Context, txs []*models.Tx) (bool, error) {
+	var q strings.Builder
+	args := make([]any, 0, 30*len(txs))
+	q.WriteString("WITH t AS (INSERT INTO txes (" + txInsertColumns + ") VALUES ")
+	row := "(" + placeholders(18) + ")"
+	for i, tx := range txs {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(row)
+		args = append(args, txInsertArgs(tx)...)
+	}
+	q.WriteString(" ON CONFLICT (task_run_id) DO NOTHING RETURNING id, from_address, nonce)" +
+		" INSERT INTO tx_attempts (tx_id, " + attemptInsertColumns + ") SELECT t.id, v.hash, v.nonce, v.gas_price, v.gas_fee_cap," +
+		" v.gas_tip_cap, v.signed_raw_tx, v.broadcast_at, v.broadcast_block, v.created_at FROM t JOIN (VALUES ")
+	first := true
+	for _, tx := range txs {
+		for i := range tx.Attempts {
+			if !first {
+				q.WriteString(", ")
+			}
+			first = false
+			q.WriteString("(?::bytea, ?::bigint, ?::bytea, ?::bigint, ?::text, ?::text, ?::text, ?::bytea, ?::timestamptz, ?::bigint, ?::timestamptz)")
+			args = append(args, tx.From, tx.Nonce)
+			args = append(args, attemptInsertArgs(&tx.Attempts[i])...)
+		}
+	}
+	q.WriteString(") AS v (from_address, tx_nonce, hash, nonce, gas_price, gas_fee_cap, gas_tip_cap, signed_raw_tx, broadcast_at," +
+		" broadcast_block, created_at) ON v.from_address = t.from_address AND v.tx_nonce = t.nonce RETURNING id, tx_id, hash")
+	var rows []insertedAttempt
+	if err := s.conn(ctx).Raw(q.String(), args...).Scan(&rows).Error; err != nil {
+		return false, err
+	}
+	byHash := make(map[common.Hash]insertedAttempt, len(rows))
+	for _, r := range rows {
+		byHash[common.BytesToHash(r.Hash)] = r
+	}
+	all := true
+	for _, tx := range txs {
+		r, ok := byHash[tx.Attempts[0].Hash]
+		if !ok {
+			all = false // its task run has a tx
+			continue
+		}
+		tx.ID = r.TxID
+		for i := range tx.Attempts {
+			a := &tx.Attempts[i]
+			a.TxID, a.ID = tx.ID, byHash[a.Hash].ID
+		}
+	}
+	return all, nil
+}
+
+func (s *Store) insertTxsEach(ctx context.Context, txs []*models.Tx) (bool, error) {
+	var q strings.Builder
+	args := make([]any, 0, 18*len(txs))
+	q.WriteString("INSERT INTO txes (" + txInsertColumns + ") VALUES ")
+	row := "(" + placeholders(18) + ")"
+	for i, tx := range txs {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(row)
+		args = append(args, txInsertArgs(tx)...)
+	}
+	q.WriteString(" ON CONFLICT (task_run_id) DO NOTHING RETURNING id, from_address, nonce")
+	var rows []insertedTx
+	if err := s.conn(ctx).Raw(q.String(), args...).Scan(&rows).Error; err != nil {
+		return false, err
+	}
+	ids := make(map[txKey]int64, len(rows))
+	for _, r := range rows {
+		ids[txKey{common.BytesToAddress(r.FromAddress), uint64(r.Nonce)}] = r.ID
+	}
+	q.Reset()
+	args = args[:0]
+	q.WriteString("INSERT INTO tx_attempts (tx_id, " + attemptInsertColumns + ") VALUES ")
+	row = "(" + placeholders(10) + ")"
+	n := 0
+	for _, tx := range txs {
+		id, ok := ids[txKey{tx.From, tx.Nonce}]
+		if !ok {
+			continue
+		}
+		tx.ID = id
+		for i := range tx.Attempts {
+			tx.Attempts[i].TxID = id
+			if n > 0 {
+				q.WriteString(", ")
+			}
+			n++
+			q.WriteString(row)
+			args = append(append(args, id), attemptInsertArgs(&tx.Attempts[i])...)
+		}
+	}
+	if n == 0 {
+		return false, nil
+	}
+	q.WriteString(" RETURNING id, tx_id, hash")
+	var attempts []insertedAttempt
+	if err := s.conn(ctx).Raw(q.String(), args...).Scan(&attempts).Error; err != nil {
+		return false, err
+	}
+	byHash := make(map[common.Hash]int64, len(attempts))
+	for _, a := range attempts {
+		byHash[common.BytesToHash(a.Hash)] = a.ID
+	}
+	for _, tx := range txs {
+		for i := range tx.Attempts {
+			if id, ok := byHash[tx.Attempts[i].Hash]; ok {
+				tx.Attempts[i].ID = id
+			}
+		}
+	}
+	return len(ids) == len(txs), nil
 }
 
 // txInsertColumns are the columns of a new tx, in the order of txInsertArgs.

@@ -274,15 +274,16 @@ func TestTxsFromNonceAndFinalTxsSince(t *testing.T) {
 	})
 }
 
-// TestClaimNextNonce: a claim returns the next nonce and advances it in
-// one statement; a rolled-back claim gives the nonce back.
-func TestClaimNextNonce(t *testing.T) {
+// TestClaimNonces: a claim returns the first of n nonces and advances the
+// key's next nonce by n in one statement; a rolled-back claim gives them
+// back.
+func TestClaimNonces(t *testing.T) {
 	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		s := testdb.OpenEngine(t, engine)
 		from := common.HexToAddress("0x0000000000000000000000000000000000000003")
 		err := s.Transact(ctx, func(tx *store.Store) error {
-			_, err := tx.ClaimNextNonce(ctx, from)
+			_, err := tx.ClaimNonces(ctx, from, 1)
 			return err
 		})
 		require.ErrorIs(t, err, store.ErrNotFound)
@@ -291,18 +292,20 @@ func TestClaimNextNonce(t *testing.T) {
 
 		tests := []struct {
 			name     string
+			n        uint64
 			rollback bool
-			want     uint64 // the claimed nonce
+			want     uint64 // the first claimed nonce
 			next     uint64 // the next nonce after the transaction
 		}{
-			{"claims", false, 4, 5},
-			{"rolled back", true, 5, 5},
-			{"claims again", false, 5, 6},
+			{"claims one", 1, false, 4, 5},
+			{"rolled back", 3, true, 5, 5},
+			{"claims three", 3, false, 5, 8},
+			{"claims one again", 1, false, 8, 9},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				err := s.Transact(ctx, func(tx *store.Store) error {
-					n, err := tx.ClaimNextNonce(ctx, from)
+					n, err := tx.ClaimNonces(ctx, from, tt.n)
 					require.NoError(t, err)
 					assert.Equal(t, tt.want, n)
 					if tt.rollback {
@@ -320,6 +323,66 @@ func TestClaimNextNonce(t *testing.T) {
 				assert.Equal(t, tt.next, next)
 			})
 		}
+		_, err = s.ClaimNonces(ctx, from, 0)
+		require.Error(t, err)
+	})
+}
+
+// TestInsertTxs: a batch of txes of two keys is saved with every attempt;
+// a batch with a task run that has a tx already reports it, and the
+// caller rolls back.
+func TestInsertTxs(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		a := common.HexToAddress("0x0000000000000000000000000000000000000001")
+		b := common.HexToAddress("0x0000000000000000000000000000000000000002")
+		batch := []*models.Tx{
+			newTestTx("run-a", a, 0, hashN(1)),
+			newTestTx("", a, 1, hashN(2)),
+			newTestTx("run-b", b, 0, hashN(3)),
+		}
+		batch[1].Attempts = append(batch[1].Attempts, models.TxAttempt{Hash: hashN(4), Nonce: 1, GasPrice: models.NewBig(big.NewInt(9)), SignedRawTx: []byte{4}})
+		ok, err := s.InsertTxs(ctx, batch)
+		require.NoError(t, err)
+		require.True(t, ok)
+		for _, tx := range batch {
+			require.NotZero(t, tx.ID)
+			got, err := s.TxByID(ctx, tx.ID)
+			require.NoError(t, err)
+			assert.Equal(t, tx.From, got.From)
+			assert.Equal(t, tx.Nonce, got.Nonce)
+			assert.Equal(t, tx.TaskRunID, got.TaskRunID)
+			assert.Equal(t, []byte{0, 1, 0xff}, got.Data)
+			require.Len(t, got.Attempts, len(tx.Attempts))
+			for i, ga := range got.Attempts {
+				assert.Equal(t, tx.Attempts[i].ID, ga.ID)
+				assert.Equal(t, tx.ID, tx.Attempts[i].TxID)
+				assert.Equal(t, tx.Attempts[i].Hash, ga.Hash)
+				assert.Equal(t, tx.Attempts[i].SignedRawTx, ga.SignedRawTx)
+			}
+		}
+		assert.Equal(t, "9", batch[1].Attempts[1].GasPrice.String())
+
+		err = s.Transact(ctx, func(db *store.Store) error {
+			ok, err := db.InsertTxs(ctx, []*models.Tx{newTestTx("run-c", a, 2, hashN(5)), newTestTx("run-a", a, 3, hashN(6))})
+			require.NoError(t, err)
+			assert.False(t, ok, "run-a has a tx")
+			return store.ErrDuplicate // roll back
+		})
+		require.ErrorIs(t, err, store.ErrDuplicate)
+		_, err = s.TxByTaskRunID(ctx, "run-c")
+		require.ErrorIs(t, err, store.ErrNotFound, "rolled back")
+
+		_, err = s.InsertTxs(ctx, []*models.Tx{newTestTx("run-d", a, 0, hashN(7))})
+		require.ErrorIs(t, err, store.ErrDuplicate, "a used nonce")
+		noAttempt := newTestTx("", a, 9, hashN(8))
+		noAttempt.Attempts = nil
+		_, err = s.InsertTxs(ctx, []*models.Tx{noAttempt})
+		require.Error(t, err)
+		ok, err = s.InsertTxs(ctx, nil)
+		require.NoError(t, err)
+		assert.True(t, ok)
 	})
 }
 
