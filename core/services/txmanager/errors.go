@@ -13,6 +13,11 @@ var ErrNoKeys = errors.New("no unlocked key to send from")
 // the node's unlocked keys.
 var ErrUnknownKey = errors.New("address is not one of the node's unlocked keys")
 
+// ErrTaskRunHasTx is returned (wrapped) by CreateTxs when a task run of
+// the batch has a transaction already: roll back and create them one at
+// a time.
+var ErrTaskRunHasTx = errors.New("a task run of the batch has a transaction already")
+
 // ErrBadRequest is returned (wrapped) by CreateTx for an invalid request.
 var ErrBadRequest = errors.New("invalid transaction request")
 

@@ -100,16 +100,15 @@ func (m *TxManager) isPaused(from common.Address) bool {
 	return ok
 }
 
-// claimFirstSend is asked by a pass before it broadcasts attempt a, never
-// broadcast as far as the database knows. It returns true when the pass
-// should send it (the pass then holds the claim until releaseClaim);
-// false when SendNew is sending it, or sent it, in which case a gets
-// that send's time and block.
-func (m *TxManager) claimFirstSend(a *models.TxAttempt) bool {
+// claimSend is asked by a pass before it broadcasts attempt a. It
+// returns true when the pass should send it (the pass then holds the
+// claim until releaseClaim); false when SendNew is sending it or sent it,
+// in which case a gets that send's time and block.
+func (m *TxManager) claimSend(a *models.TxAttempt) bool {
 	m.sendMu.Lock()
 	defer m.sendMu.Unlock()
 	if c, ok := m.claims[a.ID]; ok {
-		if c.done {
+		if c.done && a.BroadcastAt == nil {
 			at, block := c.at, c.block
 			a.BroadcastAt, a.BroadcastBlock = &at, &block
 		}
@@ -147,8 +146,10 @@ func (m *TxManager) applyClaims(txs []*models.Tx) {
 }
 
 // recordSent writes every send SendNew made since the last pass in one
-// statement, then forgets them; the cached txs get the same values.
+// statement, then forgets them but in freshSends; the cached txs get the
+// same values.
 func (m *TxManager) recordSent(ctx context.Context) error {
+	m.freshSends = map[int64]bool{}
 	m.sendMu.Lock()
 	var marks []store.AttemptBroadcast
 	for id, c := range m.claims {
@@ -168,6 +169,7 @@ func (m *TxManager) recordSent(ctx context.Context) error {
 	for _, mk := range marks {
 		delete(m.claims, mk.ID)
 		byID[mk.ID] = mk
+		m.freshSends[mk.ID] = true
 	}
 	m.sendMu.Unlock()
 	for _, tx := range m.unfinished {

@@ -1,6 +1,7 @@
 package txmanager
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -96,6 +97,7 @@ type TxManager struct {
 	nonceHead   map[common.Address]common.Hash // key: the head its chain nonce was last checked at
 	passHead    *models.Head                   // the latest head when the current pass began
 	receiptHead map[int64]common.Hash          // tx ID: the head its receipts were last looked up at
+	freshSends  map[int64]bool                 // attempt IDs SendNew sent since the previous pass
 
 	// feeMu serializes fee refreshes; feeCache is the latest pricing of
 	// a first attempt; feeWake asks the refresher for a new one, which
@@ -324,28 +326,11 @@ func (m *TxManager) getChainID(ctx context.Context) (*big.Int, error) {
 // insert the tx and its attempt) and the caller's commit, so creators of
 // one key queue for a few database round trips, never for the chain.
 func (m *TxManager) CreateTx(ctx context.Context, db *store.Store, req TxRequest) (*models.Tx, error) {
-	if req.To == (common.Address{}) {
-		return nil, fmt.Errorf("creating tx: %w: to address is required", ErrBadRequest)
+	if err := m.checkRequest(&req); err != nil {
+		return nil, err
 	}
-	if req.Value != nil && req.Value.Sign() < 0 {
-		return nil, fmt.Errorf("creating tx: %w: value %s is negative", ErrBadRequest, req.Value)
-	}
-	if len(req.TaskRunID) > 32 {
-		return nil, fmt.Errorf("creating tx: %w: task run ID %q is longer than 32 characters", ErrBadRequest, req.TaskRunID)
-	}
-	if req.From == (common.Address{}) {
-		addrs := m.keys.Addresses()
-		if len(addrs) == 0 {
-			return nil, fmt.Errorf("creating tx: %w", ErrNoKeys)
-		}
-		req.From = addrs[0]
-	} else if !m.keys.HasAddress(req.From) {
-		return nil, fmt.Errorf("creating tx: %w: %s", ErrUnknownKey, req.From.Hex())
-	}
-	if c, ok := m.client.(connectionReporter); ok && !c.Connected() {
-		// It could not be sent now; the caller's run waits for the
-		// connection instead (CreateTx itself asks the chain nothing).
-		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), chain.ErrNotConnected)
+	if err := m.checkConnected(); err != nil {
+		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
 	}
 	p, err := m.prepare(ctx, req)
 	if err != nil {
@@ -368,6 +353,109 @@ func (m *TxManager) CreateTx(ctx context.Context, db *store.Store, req TxRequest
 	}
 	m.SendNew(ctx, tx)
 	return tx, nil
+}
+
+// checkRequest validates req and fills in its default key.
+func (m *TxManager) checkRequest(req *TxRequest) error {
+	if req.To == (common.Address{}) {
+		return fmt.Errorf("creating tx: %w: to address is required", ErrBadRequest)
+	}
+	if req.Value != nil && req.Value.Sign() < 0 {
+		return fmt.Errorf("creating tx: %w: value %s is negative", ErrBadRequest, req.Value)
+	}
+	if len(req.TaskRunID) > 32 {
+		return fmt.Errorf("creating tx: %w: task run ID %q is longer than 32 characters", ErrBadRequest, req.TaskRunID)
+	}
+	if req.From == (common.Address{}) {
+		addrs := m.keys.Addresses()
+		if len(addrs) == 0 {
+			return fmt.Errorf("creating tx: %w", ErrNoKeys)
+		}
+		req.From = addrs[0]
+	} else if !m.keys.HasAddress(req.From) {
+		return fmt.Errorf("creating tx: %w: %s", ErrUnknownKey, req.From.Hex())
+	}
+	return nil
+}
+
+// checkConnected fails when the chain client knows it is disconnected: a
+// transaction created now could not be sent, so the caller's run waits
+// for the connection instead (CreateTx itself asks the chain nothing).
+func (m *TxManager) checkConnected() error {
+	if c, ok := m.client.(connectionReporter); ok && !c.Connected() {
+		return chain.ErrNotConnected
+	}
+	return nil
+}
+
+// CreateTxs is CreateTx for several requests in the caller's transaction
+// db (an answers' group commit): per key, one statement claims all their
+// nonces and one saves every tx with its attempt, so the key's nonce lock
+// is held for two statements and the commit, however many there are.
+// txs[i] is reqs[i]'s transaction. When a task run of reqs has a
+// transaction already (or appears twice), it returns ErrTaskRunHasTx and
+// the caller must roll back; CreateTx, one at a time, returns the existing
+// one. Nothing is sent: call SendNew for each after the commit.
+func (m *TxManager) CreateTxs(ctx context.Context, db *store.Store, reqs []TxRequest) ([]*models.Tx, error) {
+	if db == nil {
+		return nil, errors.New("creating txes: a database transaction is required")
+	}
+	reqs = slices.Clone(reqs) // checkRequest fills in From
+	ps := make([]prepared, len(reqs))
+	for i := range reqs {
+		if err := m.checkRequest(&reqs[i]); err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			if err := m.checkConnected(); err != nil {
+				return nil, fmt.Errorf("creating txes: %w", err)
+			}
+		}
+		var err error
+		if ps[i], err = m.prepare(ctx, reqs[i]); err != nil {
+			return nil, fmt.Errorf("creating tx from %s: %w", reqs[i].From.Hex(), err)
+		}
+	}
+	byKey := map[common.Address][]int{}
+	var keys []common.Address
+	for i, r := range reqs {
+		if _, ok := byKey[r.From]; !ok {
+			keys = append(keys, r.From)
+		}
+		byKey[r.From] = append(byKey[r.From], i)
+	}
+	// One lock order for every caller: no deadlock between batches.
+	slices.SortFunc(keys, func(a, b common.Address) int { return bytes.Compare(a[:], b[:]) })
+	txs := make([]*models.Tx, len(reqs))
+	err := db.Transact(ctx, func(db *store.Store) error {
+		for _, from := range keys {
+			idx := byKey[from]
+			first, err := m.claimNonces(ctx, db, from, uint64(len(idx)))
+			if err != nil {
+				return fmt.Errorf("creating txes from %s: %w", from.Hex(), err)
+			}
+			group := make([]*models.Tx, len(idx))
+			for j, i := range idx {
+				tx, err := m.newTx(ctx, reqs[i], ps[i], first+uint64(j))
+				if err != nil {
+					return err
+				}
+				group[j], txs[i] = tx, tx
+			}
+			ok, err := db.InsertTxs(ctx, group)
+			if err != nil {
+				return fmt.Errorf("creating txes: %w", err)
+			}
+			if !ok {
+				return fmt.Errorf("creating txes from %s: %w", from.Hex(), ErrTaskRunHasTx)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return txs, nil
 }
 
 // prepared is what a new transaction needs from the chain, read before
@@ -400,28 +488,14 @@ func (m *TxManager) prepare(ctx context.Context, req TxRequest) (prepared, error
 // transaction ends), signs the first attempt and saves both. Nothing
 // after it in the caller's transaction should be slow.
 func (m *TxManager) createTx(ctx context.Context, db *store.Store, req TxRequest, p prepared) (*models.Tx, error) {
-	data := req.Data
-	if data == nil {
-		data = []byte{}
-	}
-	tx := &models.Tx{
-		From: req.From, To: req.To, Data: data, Value: models.NewBig(p.value), GasLimit: p.gasLimit,
-		State: models.TxStateUnconfirmed,
-	}
-	if req.TaskRunID != "" {
-		id := req.TaskRunID
-		tx.TaskRunID = &id
-	}
-	nonce, err := m.claimNonce(ctx, db, req.From)
+	nonce, err := m.claimNonces(ctx, db, req.From, 1)
 	if err != nil {
 		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
 	}
-	tx.Nonce = nonce
-	attempt, err := m.signAttempt(ctx, tx, nonce, p.fees)
+	tx, err := m.newTx(ctx, req, p, nonce)
 	if err != nil {
-		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
+		return nil, err
 	}
-	tx.Attempts = []models.TxAttempt{*attempt}
 	inserted, err := db.InsertTxIfNew(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("creating tx: %w", err)
@@ -438,13 +512,36 @@ func (m *TxManager) createTx(ctx context.Context, db *store.Store, req TxRequest
 	return tx, nil
 }
 
-// claimNonce claims from's next nonce in db's transaction, locking its
-// row, and creates the row from the chain's pending nonce for a key never
-// used before.
-func (m *TxManager) claimNonce(ctx context.Context, db *store.Store, from common.Address) (uint64, error) {
-	n, err := db.ClaimNextNonce(ctx, from)
+// newTx returns req as an unsaved tx at nonce with its signed first
+// attempt.
+func (m *TxManager) newTx(ctx context.Context, req TxRequest, p prepared, nonce uint64) (*models.Tx, error) {
+	data := req.Data
+	if data == nil {
+		data = []byte{}
+	}
+	tx := &models.Tx{
+		From: req.From, To: req.To, Data: data, Value: models.NewBig(p.value), GasLimit: p.gasLimit,
+		Nonce: nonce, State: models.TxStateUnconfirmed,
+	}
+	if req.TaskRunID != "" {
+		id := req.TaskRunID
+		tx.TaskRunID = &id
+	}
+	attempt, err := m.signAttempt(ctx, tx, nonce, p.fees)
+	if err != nil {
+		return nil, fmt.Errorf("creating tx from %s: %w", req.From.Hex(), err)
+	}
+	tx.Attempts = []models.TxAttempt{*attempt}
+	return tx, nil
+}
+
+// claimNonces claims n of from's nonces in db's transaction, locking its
+// row, and returns the first; a key never used before gets its row from
+// the chain's pending nonce.
+func (m *TxManager) claimNonces(ctx context.Context, db *store.Store, from common.Address, n uint64) (uint64, error) {
+	first, err := db.ClaimNonces(ctx, from, n)
 	if !errors.Is(err, store.ErrNotFound) {
-		return n, err
+		return first, err
 	}
 	rctx, cancel := m.rpcCtx(ctx)
 	pending, err := m.client.PendingNonceAt(rctx, from)
@@ -455,7 +552,7 @@ func (m *TxManager) claimNonce(ctx context.Context, db *store.Store, from common
 	if _, err := db.RaiseNextNonce(ctx, from, pending); err != nil {
 		return 0, err
 	}
-	return db.ClaimNextNonce(ctx, from)
+	return db.ClaimNonces(ctx, from, n)
 }
 
 // estimateGas returns eth_estimateGas plus the margin, or GasLimitDefault

@@ -356,14 +356,15 @@ func (m *TxManager) processTx(ctx context.Context, tx *models.Tx, pre *receipts,
 	// receipts were looked up: a later head may hold the tx already.
 	head := m.passHead
 	switch {
-	case latest.BroadcastAt == nil && !resend:
-		if !m.claimFirstSend(latest) {
+	case latest.BroadcastAt == nil || resend:
+		// A pass that re-sends everything (start, reconnect) re-sends
+		// what was sent before it, not what SendNew sent since the last
+		// pass.
+		if m.freshSends[latest.ID] || !m.claimSend(latest) {
 			// SendNew sent it (latest now says when) or is sending it.
 			return false, nil
 		}
 		defer m.releaseClaim(latest.ID)
-		return m.broadcast(ctx, tx, latest)
-	case latest.BroadcastAt == nil || resend:
 		return m.broadcast(ctx, tx, latest)
 	case m.cfg.BumpThreshold > 0 && head != nil && latest.BroadcastBlock != nil &&
 		head.Number-*latest.BroadcastBlock >= int64(m.cfg.BumpThreshold):
