@@ -20,6 +20,7 @@ import (
 // (*txmanager.TxManager).
 type TxCreator interface {
 	CreateTx(ctx context.Context, db *store.Store, req txmanager.TxRequest) (*models.Tx, error)
+	CreateTxs(ctx context.Context, db *store.Store, reqs []txmanager.TxRequest) ([]*models.Tx, error)
 	SendNew(ctx context.Context, tx *models.Tx)
 }
 
@@ -165,13 +166,22 @@ func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
 		if err := db.SaveRunsSteps(ctx, steps); err != nil {
 			return err
 		}
+		// The key's nonce lock is taken here and held for one claim and
+		// one insert for the whole batch, the results and the commit (a
+		// task run that has a tx already fails the batch; on its own,
+		// CreateTx returns that tx).
+		reqs := make([]txmanager.TxRequest, len(batch))
+		for i, r := range batch {
+			reqs[i] = r.req
+		}
+		created, err := s.txm.CreateTxs(ctx, db, reqs)
+		if err != nil {
+			return err
+		}
+		copy(txs, created)
 		var results []*models.RunResult
 		for i, r := range batch {
-			tx, err := s.txm.CreateTx(r.ctx, db, r.req)
-			if err != nil {
-				return err
-			}
-			txs[i] = tx
+			tx := txs[i]
 			if r.rec != nil {
 				res, err := r.rec.Result(txHash(tx))
 				if err != nil {
