@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/pythia-oracle/pythia/core/services/subscriber"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
@@ -23,6 +25,13 @@ var _ subscriber.BatchRunExecutor = (*RunManager)(nil)
 // It returns one result per request, in order.
 func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber.LogRun) []subscriber.LogRunResult {
 	out := make([]subscriber.LogRunResult, len(reqs))
+	live, err := rm.liveRequests(ctx, reqs)
+	if err != nil {
+		for i := range out {
+			out[i].Err = err
+		}
+		return out
+	}
 	bridgeOf := rm.bridgeMemo()
 	var (
 		runs []*models.JobRun
@@ -39,6 +48,10 @@ func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber
 			out[i].Err = err
 			continue
 		}
+		if id := r.Request.RequestID; id != nil && live[r.Job.ID][*id] {
+			out[i].Err = requestHasRun(r.Job, r.Request)
+			continue
+		}
 		run, err := rm.prepareRun(ctx, r.Job, r.Initiator, r.Input, r.Request, bridgeOf)
 		if inactiveJob(err) {
 			lggr.Warn("ignoring log", "err", err)
@@ -53,7 +66,7 @@ func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber
 	if len(runs) == 0 {
 		return out
 	}
-	err := rm.store.CreateJobRuns(ctx, runs)
+	err = rm.store.CreateJobRuns(ctx, runs)
 	switch {
 	case err == nil:
 		for k, run := range runs {
@@ -73,6 +86,26 @@ func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber
 		}
 	}
 	return out
+}
+
+// liveRequests finds, per job, which request IDs of reqs already have a
+// live run (store.RequestsWithLiveRuns), with one query per job.
+func (rm *RunManager) liveRequests(ctx context.Context, reqs []subscriber.LogRun) (map[string]map[common.Hash]bool, error) {
+	ids := map[string][]common.Hash{}
+	for _, r := range reqs {
+		if r.Job != nil && r.Request != nil && r.Request.RequestID != nil {
+			ids[r.Job.ID] = append(ids[r.Job.ID], *r.Request.RequestID)
+		}
+	}
+	live := make(map[string]map[common.Hash]bool, len(ids))
+	for job, list := range ids {
+		found, err := rm.store.RequestsWithLiveRuns(ctx, job, list)
+		if err != nil {
+			return nil, err
+		}
+		live[job] = found
+	}
+	return live, nil
 }
 
 // bridgeMemo is bridgeOf remembering, for one batch, the bridges it found,

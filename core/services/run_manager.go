@@ -312,6 +312,15 @@ func (rm *RunManager) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec
 	if ok, err := rm.logAccepted(ctx, job, initr, req, lggr, rm.bridgeOf); err != nil || !ok {
 		return nil, err
 	}
+	if req.RequestID != nil {
+		live, err := rm.store.RequestsWithLiveRuns(ctx, job.ID, []common.Hash{*req.RequestID})
+		if err != nil {
+			return nil, err
+		}
+		if live[*req.RequestID] {
+			return nil, requestHasRun(job, req)
+		}
+	}
 	run, err := rm.ExecuteJob(ctx, job, initr, input, req)
 	if inactiveJob(err) {
 		lggr.Warn("ignoring log", "err", err)
@@ -357,6 +366,14 @@ func (rm *RunManager) logAccepted(ctx context.Context, job *models.JobSpec, init
 // (archived, or outside its startAt/endAt): a log for it is ignored.
 func inactiveJob(err error) bool {
 	return errors.Is(err, ErrJobArchived) || errors.Is(err, ErrJobNotActive)
+}
+
+// requestHasRun is the error for a request log whose request already has
+// a live run: the same request in another block after a reorg, whose run
+// (and answer, if sent) stands.
+func requestHasRun(job *models.JobSpec, req *models.RunRequest) error {
+	return fmt.Errorf("job %s, request %s (log %s/%d) has its run already: %w",
+		job.ID, req.RequestID.Hex(), req.TxHash.Hex(), derefUint(req.LogIndex), ErrDuplicateLog)
 }
 
 // paymentAccepted reports whether a runlog request pays enough.

@@ -214,4 +214,8 @@ var migrations = []Migration{
 			updated_at {{time}} NOT NULL
 		)`,
 	}},
+	{Version: 8, Name: "run_requests_request_id", SQL: []string{
+		// A request a reorg moved to another block is found by its ID.
+		`CREATE INDEX idx_run_requests_request_id ON run_requests (job_spec_id, request_id)`,
+	}},
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/pythia-oracle/pythia/core/internal/simchain"
 	"github.com/pythia-oracle/pythia/core/internal/testdb"
 	"github.com/pythia-oracle/pythia/core/services"
+	"github.com/pythia-oracle/pythia/core/services/subscriber"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
@@ -215,4 +216,41 @@ func TestCancelRunsForLog(t *testing.T) {
 	still, err := st.FindJobRun(ctx, b.ID)
 	require.NoError(t, err)
 	require.Equal(t, models.RunStatusPendingOutgoingConfirmations, still.Status, "an answered run is left to the TxManager")
+}
+
+// TestRequestMovedByAReorgKeepsItsRun: a reorg that moves a request to
+// another block brings its log back under a new block hash. Its run (which
+// may have sent its answer) stands, so no second run is started, one log
+// at a time or in a batch; once that run is cancelled (its log was
+// removed before it answered) the moved log starts a new one.
+func TestRequestMovedByAReorgKeepsItsRun(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	n := newNode(t, st, nodeOpts{cfg: services.RunConfig{MinIncomingConfirmations: 5}})
+	job := createJob(t, st, `{"initiators":[{"type":"runlog"}],"tasks":[{"type":"noop"}]}`)
+
+	first, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], oracleRequest(9, common.HexToHash("0xb1"), 0, 0, common.Address{}, nil), nil)
+	require.NoError(t, err)
+
+	moved := oracleRequest(11, common.HexToHash("0xb2"), 0, 0, common.Address{}, nil)
+	again, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], moved, nil)
+	require.Nil(t, again)
+	require.ErrorIs(t, err, services.ErrDuplicateLog)
+
+	other := oracleRequest(11, common.HexToHash("0xb2"), 5, 0, common.Address{}, nil)
+	res := n.rm.ExecuteJobsFromLogs(ctx, []subscriber.LogRun{
+		{Job: job, Initiator: job.Initiators[0], Request: moved},
+		{Job: job, Initiator: job.Initiators[0], Request: other},
+	})
+	require.Len(t, res, 2)
+	require.ErrorIs(t, res[0].Err, services.ErrDuplicateLog, "the moved request keeps its run")
+	require.Nil(t, res[0].Run)
+	require.NoError(t, res[1].Err)
+	require.NotNil(t, res[1].Run, "a new request of the batch gets its run")
+
+	require.NoError(t, n.rm.CancelRunsForLog(ctx, common.HexToHash("0xb1"), common.HexToHash("0x7777"), 0))
+	waitStatus(t, st, first.ID, models.RunStatusCancelled)
+	fresh, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], moved, nil)
+	require.NoError(t, err)
+	require.NotEqual(t, first.ID, fresh.ID, "a cancelled run does not hold the request")
 }
