@@ -4,15 +4,31 @@
 // One TxManager per node owns every key's nonce. CreateTx saves a
 // transaction with its nonce and a signed first attempt in the caller's
 // database transaction (so a task run's status and its transaction commit
-// together); only after that commit is the attempt broadcast, by the
-// manager's own goroutine. A unique key on the task run makes a second
-// CreateTx for the same task run return the first transaction. Nonces come
-// from the tx_nonces table, whose row per key is locked while a nonce is
-// given out, so a rolled-back caller leaves no gap; at start each key's
-// next nonce is raised to the chain's pending nonce. Everything CreateTx
-// asks the chain (gas estimate, chain ID, the latest base fee and the tip
-// suggestion, read once per head and shared) is asked before that lock,
-// so the lock is held for database work only.
+// together); only after that commit is the attempt broadcast: by SendNew,
+// on the caller's goroutine, so concurrent creators send in parallel and
+// no worker wake-up or database read is on the answer's path (the chain's
+// pool holds a nonce that arrives before the one below it). An accepted
+// send is kept in memory and written by the worker's next pass, with all
+// others of that pass in one UPDATE; a crash before that only re-sends the
+// same signed transaction after the restart ("already known", or "nonce
+// too low" and its receipt). Any other answer to SendNew (underpriced,
+// nonce too low, insufficient funds, a fault) is left to the worker, which
+// sends the attempt again and handles it. A unique key on the task run
+// makes a second CreateTx for the same task run return the first
+// transaction; CreateTxs creates a group commit's transactions with one
+// nonce claim and one insert per key. Nonces come from the tx_nonces
+// table, whose row per key is claimed (locked and advanced in one
+// statement) as the last step before the caller's commit, so a
+// rolled-back caller leaves no gap and creators of one key queue only for
+// the insert and the commit; at start each key's next nonce is raised to
+// the chain's pending nonce. CreateTx asks the chain nothing in the common
+// case: the chain ID is read once, and first-attempt fees (the latest base
+// fee and the tip suggestion) are cached and refreshed in the background
+// when a head arrives (a head-old price is fine: fee caps cover several
+// blocks of base fee growth, and bumping fixes the rest); only the first
+// CreateTx may wait for them. It fails at once while the chain client
+// reports it is disconnected, so the caller's run waits for the
+// connection.
 //
 // The manager is a head-tracker subscriber: on each new head its single
 // worker goroutine looks up receipts (once per head, in one JSON-RPC
@@ -21,9 +37,13 @@
 // receipt whose block was reorged out (the receipt is gone or moved) and
 // re-broadcasts that transaction, bumps the gas price of attempts not mined
 // within BumpThreshold blocks, and resumes keys that were paused for
-// insufficient funds once they are funded. Every attempt is saved before it
+// insufficient funds once they are funded. The worker keeps the
+// unfinished transactions in memory between passes: a pass reads their
+// IDs from the state index and loads only the new ones (all of them again
+// after a failed pass or a reorg). Every attempt is saved before it
 // is broadcast. On Start (and on reconnect) the latest attempt of every
-// unconfirmed transaction is broadcast again; "already known" and "nonce
+// unconfirmed transaction is broadcast again, but those SendNew sent
+// since the previous pass; "already known" and "nonce
 // too low" for a transaction that was mined are expected answers. A "nonce
 // too low" for a transaction that was not mined means another sender used
 // the nonce: the transaction gets the key's next nonce.
@@ -33,8 +53,8 @@
 // unfinished or recently final transactions, the chain's nonce
 // (NonceAt latest, one call per key) is compared with the transactions
 // held as mined, confirmed or reverted: any at or above it (an indexed
-// query that normally finds nothing) was in a block the chain no longer
-// has — anvil's reorg drops such transactions without a trace. Each goes
+// query, made only while the chain's nonce is not above the highest such
+// transaction's) was in a block the chain no longer has — anvil's reorg drops such transactions without a trace. Each goes
 // back to unconfirmed and its saved attempt is broadcast again with its
 // nonce, then the key's later nonces follow; the transaction row, and so
 // the task run's unique transaction, is kept, so no second transaction is
@@ -60,8 +80,10 @@
 // per transaction after its final state is saved; FindTxByTaskRun answers a
 // run that resumes after a restart.
 //
-// Concurrency: CreateTx, Trigger, Balances, FindTxByTaskRun and the
-// head-tracker methods are safe to call from any goroutine; all chain-side
-// work (broadcast, receipts, bumps) runs on one goroutine, started by Start
-// and stopped by Close.
+// Concurrency: CreateTx, CreateTxs, SendNew, Trigger, Balances,
+// FindTxByTaskRun and the head-tracker methods are safe to call from any
+// goroutine; SendNew's first broadcast runs on its caller's goroutine, all
+// other chain-side work (re-broadcasts, receipts, bumps) on the worker
+// goroutine, and the fee refresher on its own; Start starts both, Close
+// stops them.
 package txmanager
