@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -287,4 +288,65 @@ func TestNonceGapLogged(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, models.TxStateUnconfirmed, got.State)
 	assert.Equal(t, uint64(1), got.Nonce, "not moved into the gap")
+}
+
+// laggingNonceClient answers NonceAt one below the chain while lag is
+// set: a node whose nonce lags its receipts, or a read made just before
+// a tx was mined.
+type laggingNonceClient struct {
+	*atomicClient
+	lag atomic.Bool
+}
+
+func (c *laggingNonceClient) NonceAt(ctx context.Context, a common.Address, n *big.Int) (uint64, error) {
+	got, err := c.atomicClient.NonceAt(ctx, a, n)
+	if err == nil && got > 0 && c.lag.Load() {
+		got--
+	}
+	return got, err
+}
+
+// TestNoGapFromAStaleNonce: a pass reads the key's chain nonce before it
+// finds a tx at that nonce mined; the next tx is then above the nonce it
+// read, which is no gap: nothing is logged, and the next tx, dropped by
+// the node, is sent again once the nonce is read anew.
+func TestNoGapFromAStaleNonce(t *testing.T) {
+	e := setup(t, setupOpts{cfg: func(c *txmanager.Config) {
+		c.BumpThreshold = 0
+		c.StallResendBlocks = 1
+	}})
+	client := &laggingNonceClient{atomicClient: e.chain}
+	m, err := txmanager.New(e.cfg, e.db, client, e.ks, e.lggr)
+	require.NoError(t, err)
+	m.OnTxFinal(func(_ context.Context, tx *models.Tx) { e.final <- tx })
+	t.Cleanup(func() { require.NoError(t, m.Close()) })
+	require.NoError(t, m.Start(e.ctx))
+
+	first, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "stale-a", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	e.waitTx(first.ID, "broadcast", broadcast)
+	mined := e.sim.Commit() // not announced yet
+	second, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "stale-b", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	e.waitTx(second.ID, "broadcast", broadcast)
+	e.sim.Rollback() // the node drops the second
+
+	client.lag.Store(true)
+	e.announce(m, mined)
+	assert.Equal(t, first.ID, e.waitFinal().ID)
+	const gap = "nonce gap: the chain waits for a nonce no transaction of this node holds; later transactions cannot be mined"
+	assert.Zero(t, e.logs.count(gap), "the nonce read before the receipt is no gap")
+
+	client.lag.Store(false)
+	for i := 0; ; i++ {
+		require.Less(t, i, 10, "the second tx was never sent again")
+		e.commit(m)
+		select {
+		case tx := <-e.final:
+			assert.Equal(t, second.ID, tx.ID)
+			assert.Zero(t, e.logs.count(gap))
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }

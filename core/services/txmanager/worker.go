@@ -303,7 +303,7 @@ func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []*
 			break
 		}
 	}
-	if next == nil || !known {
+	if next == nil || !known || staleNonce(txs, chainNonce) {
 		return nil
 	}
 	if next.Nonce > chainNonce {
@@ -318,6 +318,19 @@ func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []*
 		return fmt.Errorf("tx %d from %s nonce %d: %w", next.ID, from.Hex(), next.Nonce, err)
 	}
 	return nil
+}
+
+// staleNonce reports whether chainNonce, read at the start of the pass,
+// is older than the receipts the pass found: a tx at or above it was
+// found mined since (checkNonce put back those the chain lost before).
+// The gap and stall checks then wait for the next head.
+func staleNonce(txs []*models.Tx, chainNonce uint64) bool {
+	for _, tx := range txs {
+		if tx.State != models.TxStateUnconfirmed && tx.Nonce >= chainNonce {
+			return true
+		}
+	}
+	return false
 }
 
 // processTx moves one transaction forward, with the receipts pre fetched
