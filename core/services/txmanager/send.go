@@ -12,14 +12,13 @@ import (
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
 
-// sendClaim is an attempt's first broadcast, made by SendNew or by a
+// sendClaim is an attempt's broadcast in flight, by SendNew or by a
 // pass, so that the other does not send it too. A done claim (SendNew's,
 // accepted by the chain) waits in memory for the next pass to record it.
 type sendClaim struct {
-	byWorker bool
-	done     bool
-	at       time.Time
-	block    int64 // the latest head before the send
+	done  bool
+	at    time.Time
+	block int64 // the latest head before the send
 }
 
 // SendNew broadcasts tx's first attempt at once, on the caller's
@@ -114,7 +113,7 @@ func (m *TxManager) claimSend(a *models.TxAttempt) bool {
 		}
 		return false
 	}
-	m.claims[a.ID] = &sendClaim{byWorker: true}
+	m.claims[a.ID] = &sendClaim{}
 	return true
 }
 
