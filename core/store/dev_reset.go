@@ -7,8 +7,8 @@ import (
 )
 
 // ResetChainState forgets everything this database knows about the chain:
-// heads, transactions with their attempts and nonces, and log cursors, and
-// cancels every unfinished run. It is for `node start --dev`, whose
+// heads, transactions with their attempts and nonces, log cursors and the
+// request IDs of runs, and cancels every unfinished run. It is for `node start --dev`, whose
 // in-process chain is new on every start: state from the previous chain
 // would leave the TxManager waiting on nonces that chain never had and
 // runs waiting for transactions it never mined. Jobs, bridges, keys and
@@ -25,6 +25,12 @@ func (s *Store) ResetChainState(ctx context.Context, now time.Time) (cancelled i
 			}
 		}
 		cancelled = len(runs)
+		// The old chain's request IDs mean nothing on the new one, where
+		// the same consumer makes the same IDs again: they must not pass
+		// for requests that already have their run (RequestsWithLiveRuns).
+		if err := tx.conn(ctx).Exec("UPDATE run_requests SET request_id = NULL WHERE request_id IS NOT NULL").Error; err != nil {
+			return fmt.Errorf("forgetting request IDs: %w", err)
+		}
 		// Children before parents, for the foreign keys.
 		for _, table := range []string{"tx_attempts", "txes", "tx_nonces", "log_cursors", "heads"} {
 			if err := tx.conn(ctx).Exec("DELETE FROM " + table).Error; err != nil {

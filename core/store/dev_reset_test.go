@@ -21,6 +21,16 @@ func TestResetChainState(t *testing.T) {
 	require.NoError(t, s.SaveHead(ctx, &models.Head{Hash: common.HexToHash("0x01"), Number: 7, Timestamp: time.Now()}))
 	oracle := common.HexToAddress("0x1234")
 	require.NoError(t, s.SetLastProcessedBlock(ctx, oracle, 7))
+	// A request answered on the old chain: the new chain makes its ID again.
+	reqID := common.HexToHash("0x1d")
+	answeredReq := logRequest(common.HexToHash("0xb2"), common.HexToHash("0xa2"), 0)
+	answeredReq.RequestID = &reqID
+	answered := newRun(t, s, job, answeredReq)
+	answered.Status = models.RunStatusCompleted
+	require.NoError(t, s.SaveJobRunSteps(ctx, answered, nil))
+	live, err := s.RequestsWithLiveRuns(ctx, job.ID, []common.Hash{reqID})
+	require.NoError(t, err)
+	require.True(t, live[reqID])
 
 	cancelled, err := s.ResetChainState(ctx, time.Now())
 	require.NoError(t, err)
@@ -35,6 +45,9 @@ func TestResetChainState(t *testing.T) {
 	_, ok, err := s.LastProcessedBlock(ctx, oracle)
 	require.NoError(t, err)
 	require.False(t, ok, "the log cursor of the old chain remains")
+	live, err = s.RequestsWithLiveRuns(ctx, job.ID, []common.Hash{reqID})
+	require.NoError(t, err)
+	require.False(t, live[reqID], "the old chain's request IDs must not hold the new chain's requests")
 	_, err = s.FindJobSpec(ctx, job.ID)
 	require.NoError(t, err, "jobs must survive a chain reset")
 }
