@@ -367,10 +367,11 @@ type insertedTx struct {
 	Nonce       int64
 }
 
-func (s *Store) insertTxsPostgres(ctx context.Context, txs []*models.Tx) (bool, error) {
-	var q strings.Builder
-	args := make([]any, 0, 30*len(txs))
-	q.WriteString("WITH t AS (INSERT INTO txes (" + txInsertColumns + ") VALUES ")
+// writeTxInsert writes to q a multi-row INSERT of txs into txes (up to
+// its VALUES) and returns their arguments, with room for capacity.
+func writeTxInsert(q *strings.Builder, txs []*models.Tx, capacity int) []any {
+	args := make([]any, 0, capacity)
+	q.WriteString("INSERT INTO txes (" + txInsertColumns + ") VALUES ")
 	row := "(" + placeholders(18) + ")"
 	for i, tx := range txs {
 		if i > 0 {
@@ -379,6 +380,13 @@ func (s *Store) insertTxsPostgres(ctx context.Context, txs []*models.Tx) (bool, 
 		q.WriteString(row)
 		args = append(args, txInsertArgs(tx)...)
 	}
+	return args
+}
+
+func (s *Store) insertTxsPostgres(ctx context.Context, txs []*models.Tx) (bool, error) {
+	var q strings.Builder
+	q.WriteString("WITH t AS (")
+	args := writeTxInsert(&q, txs, 30*len(txs))
 	q.WriteString(" ON CONFLICT (task_run_id) DO NOTHING RETURNING id, from_address, nonce)" +
 		" INSERT INTO tx_attempts (tx_id, " + attemptInsertColumns + ") SELECT t.id, v.hash, v.nonce, v.gas_price, v.gas_fee_cap," +
 		" v.gas_tip_cap, v.signed_raw_tx, v.broadcast_at, v.broadcast_block, v.created_at FROM t JOIN (VALUES ")
@@ -422,16 +430,7 @@ func (s *Store) insertTxsPostgres(ctx context.Context, txs []*models.Tx) (bool, 
 
 func (s *Store) insertTxsEach(ctx context.Context, txs []*models.Tx) (bool, error) {
 	var q strings.Builder
-	args := make([]any, 0, 18*len(txs))
-	q.WriteString("INSERT INTO txes (" + txInsertColumns + ") VALUES ")
-	row := "(" + placeholders(18) + ")"
-	for i, tx := range txs {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(row)
-		args = append(args, txInsertArgs(tx)...)
-	}
+	args := writeTxInsert(&q, txs, 18*len(txs))
 	q.WriteString(" ON CONFLICT (task_run_id) DO NOTHING RETURNING id, from_address, nonce")
 	var rows []insertedTx
 	if err := s.conn(ctx).Raw(q.String(), args...).Scan(&rows).Error; err != nil {
@@ -444,7 +443,7 @@ func (s *Store) insertTxsEach(ctx context.Context, txs []*models.Tx) (bool, erro
 	q.Reset()
 	args = args[:0]
 	q.WriteString("INSERT INTO tx_attempts (tx_id, " + attemptInsertColumns + ") VALUES ")
-	row = "(" + placeholders(10) + ")"
+	row := "(" + placeholders(10) + ")"
 	n := 0
 	for _, tx := range txs {
 		id, ok := ids[txKey{tx.From, tx.Nonce}]
