@@ -62,7 +62,9 @@ func TestOperatorJourney(t *testing.T) {
 	p.waitFor("the wrong-password message", `document.querySelector('#signin-form [role=alert]')?.textContent.includes('Wrong email or password')`)
 	p.screenshot("signin", 1280, 375)
 	signIn(p, operatorPassword)
-	p.waitFor("the jobs page", `location.pathname === '/jobs' && document.querySelector('h1')?.textContent === 'Jobs' && !document.querySelector('.loading')`)
+	// The list is fetched after the page renders: wait for its content,
+	// not only for the absence of a loading marker that may not be there yet.
+	p.waitFor("the jobs page", `location.pathname === '/jobs' && document.querySelector('h1')?.textContent === 'Jobs' && !document.querySelector('.loading') && document.querySelector('main')?.innerText.includes('No jobs yet')`)
 	require.Contains(t, p.text(), "No jobs yet")
 
 	// The editor shows the API's error beside the field it names.
