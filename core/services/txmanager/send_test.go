@@ -87,9 +87,12 @@ func TestSendNewBeforeRecordedCrash(t *testing.T) {
 	crashed := e.newManager() // never started: no pass records the send
 	tx, err := crashed.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "sent", To: sink, GasLimit: 21_000})
 	require.NoError(t, err)
-	pending, err := e.client.PendingNonceAt(e.ctx, e.from)
-	require.NoError(t, err)
-	require.Equal(t, uint64(1), pending, "sent at once")
+	// The chain's pool takes the tx in on its own goroutine: the pending
+	// nonce moves a moment after the send returned.
+	require.Eventually(t, func() bool {
+		pending, err := e.client.PendingNonceAt(e.ctx, e.from)
+		return err == nil && pending == 1
+	}, 2*time.Second, 5*time.Millisecond, "sent at once")
 	require.NoError(t, crashed.Close())
 	saved, err := e.db.TxByID(e.ctx, tx.ID)
 	require.NoError(t, err)
