@@ -467,8 +467,8 @@ func (ht *HeadTracker) handle(ctx context.Context, h *types.Header) error {
 }
 
 // collect walks back from h through parent hashes until it reaches a
-// saved head (the ancestor), genesis, or HistoryDepth headers. It returns
-// the unsaved headers newest first.
+// saved head (the ancestor), genesis, HistoryDepth headers, or a parent
+// the node does not have. It returns the unsaved headers newest first.
 func (ht *HeadTracker) collect(ctx context.Context, h *types.Header, cur *models.Head) ([]*types.Header, *models.Head, error) {
 	out := []*types.Header{h}
 	if cur == nil {
@@ -489,6 +489,15 @@ func (ht *HeadTracker) collect(ctx context.Context, h *types.Header, cur *models
 			break
 		}
 		ph, err := ht.client.HeaderByHash(ctx, c.ParentHash)
+		if errors.Is(err, ethereum.NotFound) {
+			// The node does not have the parent: the chain it serves
+			// starts here for us (anvil has served a block whose parent
+			// its reorg had dropped). Waiting for the parent would stall
+			// every head until the gap passed HistoryDepth.
+			ht.lggr.Warn("parent header unknown to the node: taking the new chain from its oldest known block",
+				"block_number", c.Number, "parent_hash", c.ParentHash.Hex())
+			break
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("fetching header %s (parent of %d): %w", c.ParentHash.Hex(), c.Number, err)
 		}

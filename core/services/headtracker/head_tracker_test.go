@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
@@ -305,6 +308,88 @@ func TestDetectsReorgWithDepth(t *testing.T) {
 	at3, err := s.HeadsByNumber(ctx, 3)
 	require.NoError(t, err)
 	require.Len(t, at3, 2, "both the old and the new head 3 are kept")
+}
+
+// hidingClient is the chain client with one block missing: once armed,
+// the block at height hideAt other than keep gets no head notification
+// and is not found by hash. anvil did this after anvil_reorg, serving a
+// block whose parent it had dropped; the simulated chain cannot, so this
+// is a fake of that one fault.
+type hidingClient struct {
+	*chain.Client
+	hideAt int64
+	keep   common.Hash
+	armed  atomic.Bool
+}
+
+func (c *hidingClient) hides(h *types.Header) bool {
+	return c.armed.Load() && h.Number.Int64() == c.hideAt && h.Hash() != c.keep
+}
+
+func (c *hidingClient) HeaderByHash(ctx context.Context, hash common.Hash) (*types.Header, error) {
+	h, err := c.Client.HeaderByHash(ctx, hash)
+	if err == nil && c.hides(h) {
+		return nil, ethereum.NotFound
+	}
+	return h, err
+}
+
+func (c *hidingClient) SubscribeNewHead(ctx context.Context, ch chan<- *types.Header) (ethereum.Subscription, error) {
+	in := make(chan *types.Header, 16)
+	sub, err := c.Client.SubscribeNewHead(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		for {
+			select {
+			case h := <-in:
+				if c.hides(h) {
+					continue
+				}
+				select {
+				case ch <- h:
+				case <-sub.Err():
+					return
+				}
+			case <-sub.Err():
+				return
+			}
+		}
+	}()
+	return sub, nil
+}
+
+// TestParentUnknownToTheNodeDoesNotStallHeads: after a reorg, a new head
+// whose parent the node cannot serve starts the tracker's new chain, as a
+// reorg without a known ancestor, instead of failing every head until the
+// gap is deeper than the history.
+func TestParentUnknownToTheNodeDoesNotStallHeads(t *testing.T) {
+	e := newChain(t, nil)
+	s := testdb.Open(t)
+	rec := &recorder{}
+	c := &hidingClient{Client: dial(t, e.addr), hideAt: 3}
+	ht, _ := track(t, headtracker.Config{HistoryDepth: 100}, c, s, rec)
+	rec.waitHead(t, 0)
+	var hashes []common.Hash
+	for range 5 {
+		hashes = append(hashes, e.backend.Commit())
+	}
+	rec.waitHead(t, 5)
+
+	// Fork after block 2; the new block 3' is never seen, and 4', 5', 6'
+	// follow it.
+	c.keep = hashes[2]
+	c.armed.Store(true)
+	require.NoError(t, e.backend.Fork(hashes[1]))
+	e.commit(4)
+	require.Eventually(t, func() bool { h := ht.LatestHead(); return h != nil && h.Number == 6 }, waitFor, 5*time.Millisecond,
+		"the tracker stalled; events %v", rec)
+	require.Equal(t, 1, rec.count("reorg 2"), "a reorg from the oldest block known (4'); events %v", rec)
+	head4, err := c.HeaderByNumber(context.Background(), big.NewInt(4))
+	require.NoError(t, err)
+	_, err = c.HeaderByHash(context.Background(), head4.ParentHash)
+	require.ErrorIs(t, err, ethereum.NotFound, "the fake hides 3'")
 }
 
 func TestFillsHeadsMissedWhileDisconnected(t *testing.T) {
