@@ -48,9 +48,11 @@ func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber
 			out[i].Err = err
 			continue
 		}
-		if id := r.Request.RequestID; id != nil && live[r.Job.ID][*id] {
-			out[i].Err = requestHasRun(r.Job, r.Request)
-			continue
+		if id := r.Request.RequestID; id != nil {
+			if held, ok := live[r.Job.ID][*id]; ok {
+				out[i].Err = requestHasRun(r.Job, r.Request, held)
+				continue
+			}
 		}
 		run, err := rm.prepareRun(ctx, r.Job, r.Initiator, r.Input, r.Request, bridgeOf)
 		if inactiveJob(err) {
@@ -89,15 +91,16 @@ func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber
 }
 
 // liveRequests finds, per job, which request IDs of reqs already have a
-// live run (store.RequestsWithLiveRuns), with one query per job.
-func (rm *RunManager) liveRequests(ctx context.Context, reqs []subscriber.LogRun) (map[string]map[common.Hash]bool, error) {
+// live run, and which (store.RequestsWithLiveRuns), with one query
+// per job.
+func (rm *RunManager) liveRequests(ctx context.Context, reqs []subscriber.LogRun) (map[string]map[common.Hash]store.RequestRun, error) {
 	ids := map[string][]common.Hash{}
 	for _, r := range reqs {
 		if r.Job != nil && r.Request != nil && r.Request.RequestID != nil {
 			ids[r.Job.ID] = append(ids[r.Job.ID], *r.Request.RequestID)
 		}
 	}
-	live := make(map[string]map[common.Hash]bool, len(ids))
+	live := make(map[string]map[common.Hash]store.RequestRun, len(ids))
 	for job, list := range ids {
 		found, err := rm.store.RequestsWithLiveRuns(ctx, job, list)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/pythia-oracle/pythia/core/chain"
+	"github.com/pythia-oracle/pythia/core/services/subscriber"
 	"github.com/pythia-oracle/pythia/core/store"
 )
 
@@ -30,6 +31,13 @@ var (
 	// ErrDuplicateLog: the log already has its run for this job. It
 	// wraps store.ErrDuplicate.
 	ErrDuplicateLog = fmt.Errorf("duplicate log, already acted on: %w", store.ErrDuplicate)
+	// ErrRequestUndecided: the log's request (by request ID) has a run
+	// whose outcome is not known yet: it waits for its request's
+	// confirmations or for its answer's. The log came back in another
+	// block after a reorg; it starts a run only if that run fails (its
+	// answer reverted, or its log was dropped), so the log waits. It wraps
+	// subscriber.ErrLogWaits.
+	ErrRequestUndecided = fmt.Errorf("the request's run has not finished answering: %w", subscriber.ErrLogWaits)
 	// ErrRunNotPending: the run is not paused the way the call expects
 	// (a bridge answer for a run that is not pending_bridge).
 	ErrRunNotPending = errors.New("run is not waiting for this")

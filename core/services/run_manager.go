@@ -317,8 +317,8 @@ func (rm *RunManager) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec
 		if err != nil {
 			return nil, err
 		}
-		if live[*req.RequestID] {
-			return nil, requestHasRun(job, req)
+		if held, ok := live[*req.RequestID]; ok {
+			return nil, requestHasRun(job, req, held)
 		}
 	}
 	run, err := rm.ExecuteJob(ctx, job, initr, input, req)
@@ -369,11 +369,20 @@ func inactiveJob(err error) bool {
 }
 
 // requestHasRun is the error for a request log whose request already has
-// a live run: the same request in another block after a reorg, whose run
-// (and answer, if sent) stands.
-func requestHasRun(job *models.JobSpec, req *models.RunRequest) error {
-	return fmt.Errorf("job %s, request %s (log %s/%d) has its run already: %w",
-		job.ID, req.RequestID.Hex(), req.TxHash.Hex(), derefUint(req.LogIndex), ErrDuplicateLog)
+// a live run, held: the same log delivered again, or the same request in
+// another block after a reorg. A run that has its answer on the way, or
+// will send it, stands (ErrDuplicateLog). For a moved log, a run still
+// waiting for its own log's confirmations (a reorg took that log) or for
+// its answer's (which reverts if it was sent while the request was off the
+// chain) decides nothing yet: the log waits for it (ErrRequestUndecided).
+func requestHasRun(job *models.JobSpec, req *models.RunRequest, held store.RequestRun) error {
+	reason := ErrDuplicateLog
+	if !held.SameLog(req.BlockHash, req.TxHash, req.LogIndex) &&
+		(held.Status == models.RunStatusPendingIncomingConfirmations || held.Status == models.RunStatusPendingOutgoingConfirmations) {
+		reason = ErrRequestUndecided
+	}
+	return fmt.Errorf("job %s, request %s (log %s/%d) has its run already (%s): %w",
+		job.ID, req.RequestID.Hex(), req.TxHash.Hex(), derefUint(req.LogIndex), held.Status, reason)
 }
 
 // paymentAccepted reports whether a runlog request pays enough.

@@ -9,28 +9,63 @@ import (
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
 
+// RequestRun is the live run of a request found by RequestsWithLiveRuns:
+// its status and the log that started it.
+type RequestRun struct {
+	Status    models.RunStatus
+	BlockHash common.Hash
+	TxHash    common.Hash
+	LogIndex  uint
+}
+
+// SameLog reports whether the run was started by the log at blockHash,
+// txHash and logIndex (the same log delivered again, not a moved one).
+func (r RequestRun) SameLog(blockHash, txHash *common.Hash, logIndex *uint) bool {
+	return blockHash != nil && txHash != nil && logIndex != nil &&
+		r.BlockHash == *blockHash && r.TxHash == *txHash && r.LogIndex == *logIndex
+}
+
 // RequestsWithLiveRuns returns which of requestIDs (OracleRequest IDs)
-// already have a run of job that was not cancelled. A reorg that moves a
+// already have a live run of job, with that run. A reorg that moves a
 // request to another block brings its log back under a new block hash:
 // the run it started before (which may have sent its answer already) is
-// still the request's run, and a second one would answer twice. Runs
-// cancelled because their log was removed do not count.
-func (s *Store) RequestsWithLiveRuns(ctx context.Context, jobID string, requestIDs []common.Hash) (map[common.Hash]bool, error) {
-	found := map[common.Hash]bool{}
+// still the request's run, and a second one would answer twice. Cancelled
+// runs (their log was removed before they answered) and errored runs
+// (their answer reverted, e.g. sent while a reorg had taken the request
+// off the chain) do not count: the request, back on chain, is open, and
+// the Oracle contract refuses a second answer to one it has. When a
+// request has several live runs, one that has not finished wins.
+func (s *Store) RequestsWithLiveRuns(ctx context.Context, jobID string, requestIDs []common.Hash) (map[common.Hash]RequestRun, error) {
+	found := map[common.Hash]RequestRun{}
 	if len(requestIDs) == 0 {
 		return found, nil
 	}
-	var ids [][]byte
+	var rows []struct {
+		RequestID []byte
+		Status    models.RunStatus
+		BlockHash []byte
+		TxHash    []byte
+		LogIndex  *uint
+	}
 	err := s.conn(ctx).Model(&models.RunRequest{}).
+		Select("run_requests.request_id, job_runs.status, run_requests.block_hash, run_requests.tx_hash, run_requests.log_index").
 		Joins("JOIN job_runs ON job_runs.run_request_id = run_requests.id").
-		Where("run_requests.job_spec_id = ? AND run_requests.request_id IN ? AND job_runs.status <> ?",
-			jobID, requestIDs, models.RunStatusCancelled).
-		Distinct().Pluck("run_requests.request_id", &ids).Error
+		Where("run_requests.job_spec_id = ? AND run_requests.request_id IN ? AND job_runs.status NOT IN ?",
+			jobID, requestIDs, []models.RunStatus{models.RunStatusCancelled, models.RunStatusErrored}).
+		Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("finding the runs of %d requests of job %s: %w", len(requestIDs), jobID, translate(err))
 	}
-	for _, id := range ids {
-		found[common.BytesToHash(id)] = true
+	for _, r := range rows {
+		id := common.BytesToHash(r.RequestID)
+		if prev, ok := found[id]; ok && !prev.Status.Finished() {
+			continue
+		}
+		rr := RequestRun{Status: r.Status, BlockHash: common.BytesToHash(r.BlockHash), TxHash: common.BytesToHash(r.TxHash)}
+		if r.LogIndex != nil {
+			rr.LogIndex = *r.LogIndex
+		}
+		found[id] = rr
 	}
 	return found, nil
 }

@@ -218,24 +218,33 @@ func TestCancelRunsForLog(t *testing.T) {
 	require.Equal(t, models.RunStatusPendingOutgoingConfirmations, still.Status, "an answered run is left to the TxManager")
 }
 
-// TestRequestMovedByAReorgKeepsItsRun: a reorg that moves a request to
-// another block brings its log back under a new block hash. Its run (which
-// may have sent its answer) stands, so no second run is started, one log
-// at a time or in a batch; once that run is cancelled (its log was
-// removed before it answered) the moved log starts a new one.
-func TestRequestMovedByAReorgKeepsItsRun(t *testing.T) {
+// TestMovedRequestWaitsForAnUndecidedRun: a reorg that moves a request to
+// another block brings its log back under a new block hash. While the
+// request's run still waits for its own log's confirmations (that log may
+// be gone), the moved log waits (subscriber.ErrLogWaits), one log at a time
+// or in a batch, without holding up the others; the same log delivered
+// again is a duplicate. Once that run is cancelled (its log was removed
+// before it answered) the moved log starts a new one.
+func TestMovedRequestWaitsForAnUndecidedRun(t *testing.T) {
 	ctx := context.Background()
 	st := testdb.Open(t)
 	n := newNode(t, st, nodeOpts{cfg: services.RunConfig{MinIncomingConfirmations: 5}})
 	job := createJob(t, st, `{"initiators":[{"type":"runlog"}],"tasks":[{"type":"noop"}]}`)
 
-	first, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], oracleRequest(9, common.HexToHash("0xb1"), 0, 0, common.Address{}, nil), nil)
+	own := oracleRequest(9, common.HexToHash("0xb1"), 0, 0, common.Address{}, nil)
+	first, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], own, nil)
 	require.NoError(t, err)
+	require.Equal(t, models.RunStatusPendingIncomingConfirmations, first.Status)
+
+	_, err = n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], oracleRequest(9, common.HexToHash("0xb1"), 0, 0, common.Address{}, nil), nil)
+	require.ErrorIs(t, err, services.ErrDuplicateLog, "the same log again is a duplicate")
+	require.NotErrorIs(t, err, subscriber.ErrLogWaits)
 
 	moved := oracleRequest(11, common.HexToHash("0xb2"), 0, 0, common.Address{}, nil)
 	again, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], moved, nil)
 	require.Nil(t, again)
-	require.ErrorIs(t, err, services.ErrDuplicateLog)
+	require.ErrorIs(t, err, subscriber.ErrLogWaits)
+	require.NotErrorIs(t, err, services.ErrDuplicateLog, "a waiting log is not handled yet")
 
 	other := oracleRequest(11, common.HexToHash("0xb2"), 5, 0, common.Address{}, nil)
 	res := n.rm.ExecuteJobsFromLogs(ctx, []subscriber.LogRun{
@@ -243,7 +252,7 @@ func TestRequestMovedByAReorgKeepsItsRun(t *testing.T) {
 		{Job: job, Initiator: job.Initiators[0], Request: other},
 	})
 	require.Len(t, res, 2)
-	require.ErrorIs(t, res[0].Err, services.ErrDuplicateLog, "the moved request keeps its run")
+	require.ErrorIs(t, res[0].Err, subscriber.ErrLogWaits, "the moved request waits for its run")
 	require.Nil(t, res[0].Run)
 	require.NoError(t, res[1].Err)
 	require.NotNil(t, res[1].Run, "a new request of the batch gets its run")
@@ -253,4 +262,43 @@ func TestRequestMovedByAReorgKeepsItsRun(t *testing.T) {
 	fresh, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], moved, nil)
 	require.NoError(t, err)
 	require.NotEqual(t, first.ID, fresh.ID, "a cancelled run does not hold the request")
+}
+
+// TestMovedRequestOfAFinishedRun: a completed run keeps its request (its
+// answer stands: a second run would answer twice), an errored one does
+// not (an answer that reverted, sent while a reorg had taken the request
+// off the chain, answered nothing).
+func TestMovedRequestOfAFinishedRun(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	n := newNode(t, st, nodeOpts{})
+	srv, _ := countingServer(t, func(_ int64, w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+	})
+	done := createJob(t, st, `{"initiators":[{"type":"runlog"}],"tasks":[{"type":"noop"}]}`)
+	failing := createJob(t, st, fmt.Sprintf(`{"initiators":[{"type":"runlog"}],"tasks":[{"type":"httpget","params":{"get":%q}}]}`, srv.URL))
+
+	for _, tt := range []struct {
+		job    *models.JobSpec
+		status models.RunStatus
+		keeps  bool
+	}{
+		{done, models.RunStatusCompleted, true},
+		{failing, models.RunStatusErrored, false},
+	} {
+		t.Run(string(tt.status), func(t *testing.T) {
+			run, err := n.rm.ExecuteJobFromLog(ctx, tt.job, tt.job.Initiators[0], oracleRequest(9, common.HexToHash("0xc1"), 0, 0, common.Address{}, nil), nil)
+			require.NoError(t, err)
+			waitStatus(t, st, run.ID, tt.status)
+			moved := oracleRequest(12, common.HexToHash("0xc2"), 0, 0, common.Address{}, nil)
+			again, err := n.rm.ExecuteJobFromLog(ctx, tt.job, tt.job.Initiators[0], moved, nil)
+			if tt.keeps {
+				require.ErrorIs(t, err, services.ErrDuplicateLog)
+				require.Nil(t, again)
+				return
+			}
+			require.NoError(t, err)
+			require.NotEqual(t, run.ID, again.ID)
+		})
+	}
 }

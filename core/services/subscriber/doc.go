@@ -21,7 +21,11 @@
 // saved (or that the executor reported as duplicates); a log the executor
 // failed on pins it, and the watcher resynchronises from there after a
 // backoff. A log removed by a reorg (Removed=true) cancels its runs through
-// the executor and lowers the cursor below its block.
+// the executor and lowers the cursor below its block. A log the executor
+// cannot decide yet (ErrLogWaits: a request a reorg moved, whose earlier
+// run has not finished answering) waits aside: the logs after it go on,
+// it is handed over again every RetryBackoff, and the cursor stays below
+// its block until the executor decides.
 //
 // An executor that is a BatchRunExecutor (the RunManager) gets logs in
 // batches, so a burst of requests costs one database transaction rather

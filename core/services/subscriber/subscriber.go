@@ -122,13 +122,21 @@ type CursorStore interface {
 	SetLastProcessedBlock(ctx context.Context, addr common.Address, block uint64) error
 }
 
+// ErrLogWaits is what an executor's error wraps to say that a log cannot
+// be decided yet, without failing: a request moved by a reorg whose
+// earlier run has not finished answering. The watcher keeps such a log,
+// holds its cursor below the log's block (a restart backfills it), goes on
+// with the logs after it, and hands it over again every RetryBackoff until
+// the executor decides.
+var ErrLogWaits = errors.New("the log waits for an earlier run of its request")
+
 // RunExecutor starts runs (core/services' run lifecycle). ExecuteJobFromLog
 // saves the run of job for the log described by req (for an ethlog job
 // only the block hash, tx hash and log index are set) with input, and
 // returns once it is saved. It returns nil for a log it decides to ignore
 // (a payment too small); an error that IsDuplicate recognises when a run
-// already exists for the log; any other error means "try again later".
-// CancelRunsForLog cancels the runs started by a log a reorg removed.
+// already exists for the log; one wrapping ErrLogWaits when the log must
+// wait; any other error means "try again later". CancelRunsForLog cancels the runs started by a log a reorg removed.
 type RunExecutor interface {
 	ExecuteJobFromLog(ctx context.Context, job *models.JobSpec, initr models.Initiator, req *models.RunRequest, input models.JSON) (*models.JobRun, error)
 	CancelRunsForLog(ctx context.Context, blockHash, txHash common.Hash, logIndex uint) error

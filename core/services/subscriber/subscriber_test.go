@@ -91,11 +91,13 @@ type recorder struct {
 	entered chan common.Hash
 	failing map[common.Hash]bool // tx hash → fail with a transient error
 	failed  int
+	waiting map[common.Hash]bool // tx hash → the log must wait (ErrLogWaits)
+	waits   int
 }
 
 func newRecorder() *recorder {
 	return &recorder{keys: make(map[string]bool), holds: make(map[common.Hash]chan struct{}),
-		entered: make(chan common.Hash, 16), failing: make(map[common.Hash]bool)}
+		entered: make(chan common.Hash, 16), failing: make(map[common.Hash]bool), waiting: make(map[common.Hash]bool)}
 }
 
 func (r *recorder) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec, initr models.Initiator, req *models.RunRequest, input models.JSON) (*models.JobRun, error) {
@@ -115,6 +117,10 @@ func (r *recorder) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec, i
 	if r.failing[*req.TxHash] {
 		r.failed++
 		return nil, errors.New("saving run: database is locked")
+	}
+	if r.waiting[*req.TxHash] {
+		r.waits++
+		return nil, fmt.Errorf("request has an undecided run: %w", subscriber.ErrLogWaits)
 	}
 	key := fmt.Sprintf("%s/%s/%s/%d", job.ID, req.BlockHash, req.TxHash, *req.LogIndex)
 	c := call{jobID: job.ID, initr: initr.Type, req: *req, input: input, dup: r.keys[key]}
@@ -487,6 +493,55 @@ func testRunLogMatching(t *testing.T, e *env) {
 }
 
 func TestBackfillAfterRestart(t *testing.T) { bothExecutors(t, testBackfillAfterRestart) }
+
+// TestWaitingLogHoldsTheCursorNotTheOthers: a log the executor says must
+// wait (a request moved by a reorg whose earlier run has not finished
+// answering) does not hold up the logs after it, is handed over again
+// until the executor decides, and keeps the cursor below its block until
+// then, so a restart would backfill it.
+func TestWaitingLogHoldsTheCursorNotTheOthers(t *testing.T) {
+	bothExecutors(t, testWaitingLogHoldsTheCursorNotTheOthers)
+}
+
+func testWaitingLogHoldsTheCursorNotTheOthers(t *testing.T, e *env) {
+	job := e.runlogJob(t, "")
+	spec := models.SpecIDForJob(job.ID)
+	e.markSynced(t, e.addrs.Oracle)
+	sub := e.start(t, subscriber.Config{RetryBackoff: 20 * time.Millisecond})
+
+	moved := e.send(t, spec)[0]
+	e.exec.mu.Lock()
+	e.exec.waiting[moved] = true
+	e.exec.mu.Unlock()
+	e.sim.Commit()
+	waitingBlock := e.head(t)
+	e.request(t, spec)
+	e.request(t, spec)
+	runs := e.exec.waitRuns(t, 2)
+	for _, r := range runs {
+		require.NotEqual(t, moved, *r.req.TxHash, "the waiting log has no run yet")
+	}
+	require.Eventually(t, func() bool {
+		e.exec.mu.Lock()
+		defer e.exec.mu.Unlock()
+		return e.exec.waits >= 3
+	}, waitFor, tick, "the waiting log is handed over again")
+	require.Equal(t, waitingBlock-1, e.cursor(t, e.addrs.Oracle), "the cursor stays below the waiting log")
+	require.NoError(t, sub.Healthy(), "a waiting log is no failure")
+
+	e.exec.mu.Lock()
+	delete(e.exec.waiting, moved)
+	e.exec.mu.Unlock()
+	runs = e.exec.waitRuns(t, 3)
+	require.Equal(t, moved, *runs[2].req.TxHash, "once decided, the waiting log starts its run")
+	head := e.head(t)
+	// head-1 as the live logs had it; head if a resubscription (a loaded
+	// machine) backfilled.
+	var cur uint64
+	if !assert.Eventually(t, func() bool { cur = e.cursor(t, e.addrs.Oracle); return cur >= head-1 }, waitFor, tick) {
+		t.Fatalf("the cursor did not move on past the waiting log's block %d: it is at %d, the head at %d", waitingBlock, cur, head)
+	}
+}
 
 func testBackfillAfterRestart(t *testing.T, e *env) {
 	job := e.runlogJob(t, "")

@@ -1,12 +1,15 @@
 package subscriber
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
@@ -55,17 +58,23 @@ type watcher struct {
 	pin       *uint64 // lowest block with an unhandled log this session
 	failed    bool    // something must be retried: resubscribe after a backoff
 	cancels   []types.Log
+	// waiting holds the logs the executor said must wait (ErrLogWaits),
+	// handed over again every RetryBackoff; the cursor stays below the
+	// lowest one's block. wanted is where the cursor would be without them.
+	waiting map[logKey]types.Log
+	wanted  uint64
 }
 
 func newWatcher(s *Subscriber, addr common.Address) *watcher {
 	return &watcher{
-		s:    s,
-		addr: addr,
-		lggr: s.lggr.With("address", addr),
-		quit: make(chan struct{}),
-		done: make(chan struct{}),
-		seen: make(map[logKey]struct{}),
-		ring: make([]logKey, 0, min(s.cfg.DedupWindow, 1024)),
+		s:       s,
+		addr:    addr,
+		lggr:    s.lggr.With("address", addr),
+		quit:    make(chan struct{}),
+		done:    make(chan struct{}),
+		seen:    make(map[logKey]struct{}),
+		ring:    make([]logKey, 0, min(s.cfg.DedupWindow, 1024)),
+		waiting: make(map[logKey]types.Log),
 	}
 }
 
@@ -162,10 +171,23 @@ func (w *watcher) session(ctx context.Context, events <-chan chain.Event) (synce
 	}
 	w.setError(nil)
 	w.lggr.Debug("following live logs")
+	var retryWaiting <-chan time.Time // set while logs wait; not reset by live logs
 	for {
+		switch {
+		case len(w.waiting) == 0:
+			retryWaiting = nil
+		case retryWaiting == nil:
+			retryWaiting = time.After(w.s.cfg.RetryBackoff)
+		}
 		select {
 		case <-ctx.Done():
 			return true, ctx.Err()
+		case <-retryWaiting:
+			retryWaiting = nil
+			w.handleWaiting(ctx)
+			if w.failed {
+				return true, errUnhandled
+			}
 		case err := <-sub.Err():
 			if err == nil {
 				err = errors.New("closed by the node")
@@ -305,14 +327,21 @@ func (w *watcher) handleBatch(ctx context.Context, bx BatchRunExecutor, logs []t
 		}
 	}
 	unhandled := make([]bool, len(logs))
-	for _, k := range w.executeBatch(ctx, bx, runs, logs, owner) {
+	waits := make([]bool, len(logs))
+	failed, waiting := w.executeBatch(ctx, bx, runs, logs, owner)
+	for _, k := range failed {
 		unhandled[owner[k]] = true
+	}
+	for _, k := range waiting {
+		waits[owner[k]] = true
 	}
 	for i, l := range logs {
 		switch {
 		case !fresh[i]:
 		case unhandled[i]:
 			w.pinAt(l.BlockNumber)
+		case waits[i]:
+			w.wait(l)
 		default:
 			w.remember(keyOf(l))
 		}
@@ -327,8 +356,8 @@ func (w *watcher) handleBatch(ctx context.Context, bx BatchRunExecutor, logs []t
 
 // executeBatch hands runs to the executor at once, then the ones that
 // failed again, a few times, after a backoff. It returns the indexes of
-// the runs still not saved.
-func (w *watcher) executeBatch(ctx context.Context, bx BatchRunExecutor, runs []LogRun, logs []types.Log, owner []int) []int {
+// the runs still not saved, and of those whose log must wait.
+func (w *watcher) executeBatch(ctx context.Context, bx BatchRunExecutor, runs []LogRun, logs []types.Log, owner []int) (failed, waiting []int) {
 	todo := make([]int, len(runs))
 	for k := range todo {
 		todo[k] = k
@@ -339,7 +368,7 @@ func (w *watcher) executeBatch(ctx context.Context, bx BatchRunExecutor, runs []
 			batch[j] = runs[k]
 		}
 		results := bx.ExecuteJobsFromLogs(ctx, batch)
-		var failed []int
+		failed = nil
 		var lastErr error
 		for j, k := range todo {
 			res := LogRunResult{Err: errNoResult}
@@ -352,6 +381,9 @@ func (w *watcher) executeBatch(ctx context.Context, bx BatchRunExecutor, runs []
 				w.lggr.Info("started run for log", append(args, "run_id", res.Run.ID)...)
 			case res.Err == nil:
 				w.lggr.Info("run executor ignored log", args...)
+			case errors.Is(res.Err, ErrLogWaits):
+				w.lggr.Debug("log waits", append(args, "err", res.Err)...)
+				waiting = append(waiting, k)
 			case w.s.cfg.IsDuplicate(res.Err):
 				w.lggr.Debug("log already has its run", append(args, "err", res.Err)...)
 			default:
@@ -361,20 +393,51 @@ func (w *watcher) executeBatch(ctx context.Context, bx BatchRunExecutor, runs []
 		todo = failed
 		switch {
 		case len(todo) == 0, ctx.Err() != nil:
-			return todo
+			return todo, waiting
 		case attempt >= w.s.cfg.ExecuteAttempts:
 			for _, k := range todo {
 				w.lggr.Error("could not start run for log; will retry after resubscribing",
 					append(runLogArgs(runs[k], logs[owner[k]]), "attempts", attempt, "err", lastErr)...)
 			}
-			return todo
+			return todo, waiting
 		}
 		w.lggr.Warn("starting runs for logs failed, retrying", "attempt", attempt, "runs", len(todo), "err", lastErr)
 		if !sleepCtx(ctx, w.s.cfg.RetryBackoff) {
-			return todo
+			return todo, waiting
 		}
 	}
-	return todo
+	return todo, waiting
+}
+
+// wait keeps a log the executor could not decide yet (ErrLogWaits) for
+// handleWaiting, and the cursor below its block until it is decided.
+func (w *watcher) wait(l types.Log) {
+	key := keyOf(l)
+	if _, ok := w.waiting[key]; !ok {
+		w.lggr.Info("log waits for an earlier run of its request (a reorg moved it)",
+			"tx_hash", l.TxHash, "block_number", l.BlockNumber, "log_index", l.Index)
+	}
+	w.waiting[key] = l
+}
+
+// handleWaiting hands the waiting logs over again, in chain order, and
+// moves the cursor as far as the ones still waiting allow.
+func (w *watcher) handleWaiting(ctx context.Context) {
+	logs := make([]types.Log, 0, len(w.waiting))
+	for _, l := range w.waiting {
+		logs = append(logs, l)
+	}
+	clear(w.waiting)
+	slices.SortFunc(logs, func(a, b types.Log) int {
+		if c := cmp.Compare(a.BlockNumber, b.BlockNumber); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Index, b.Index)
+	})
+	w.handleLogs(ctx, logs, false)
+	if ctx.Err() == nil && w.wanted > 0 {
+		w.advance(ctx, w.wanted)
+	}
 }
 
 // runLogArgs are the log attributes of one log's run.
@@ -399,23 +462,31 @@ func (w *watcher) handle(ctx context.Context, l types.Log, live bool) {
 	key := keyOf(l)
 	if l.Removed {
 		delete(w.seen, key)
+		delete(w.waiting, key)
 		w.cancel(ctx, l)
 		return
 	}
 	if _, dup := w.seen[key]; dup {
 		return
 	}
-	handled := true
+	handled, waits := true, false
 	for _, d := range matchLog(w.s.entriesOf(w.addr), l, w.lggr) {
-		if !w.execute(ctx, d, l) {
+		switch w.execute(ctx, d, l) {
+		case executeFailed:
 			handled = false
+		case executeWaits:
+			waits = true
 		}
 	}
-	if !handled {
+	switch {
+	case !handled:
 		w.pinAt(l.BlockNumber)
 		return
+	case waits:
+		w.wait(l)
+	default:
+		w.remember(key)
 	}
-	w.remember(key)
 	// Live logs come in chain order, so every log of the blocks below
 	// this one has been handled; more of this block may follow.
 	if live && l.BlockNumber > 0 {
@@ -423,8 +494,17 @@ func (w *watcher) handle(ctx context.Context, l types.Log, live bool) {
 	}
 }
 
+// executeOutcome is what became of one run handed to the executor.
+type executeOutcome int
+
+const (
+	executeHandled executeOutcome = iota // saved, ignored or already there
+	executeWaits                         // ErrLogWaits: hand it over later
+	executeFailed                        // try again after resubscribing
+)
+
 // execute hands one run to the executor, retrying a failure a few times.
-func (w *watcher) execute(ctx context.Context, d delivery, l types.Log) bool {
+func (w *watcher) execute(ctx context.Context, d delivery, l types.Log) executeOutcome {
 	lg := w.lggr.With("job_id", d.entry.job.ID, "initiator", d.entry.initr.Type,
 		"tx_hash", l.TxHash, "block_number", l.BlockNumber, "log_index", l.Index)
 	for attempt := 1; ; attempt++ {
@@ -436,19 +516,22 @@ func (w *watcher) execute(ctx context.Context, d delivery, l types.Log) bool {
 			} else {
 				lg.Info("run executor ignored log")
 			}
-			return true
+			return executeHandled
+		case errors.Is(err, ErrLogWaits):
+			lg.Debug("log waits", "err", err)
+			return executeWaits
 		case w.s.cfg.IsDuplicate(err):
 			lg.Debug("log already has its run", "err", err)
-			return true
+			return executeHandled
 		case ctx.Err() != nil:
-			return false
+			return executeFailed
 		case attempt >= w.s.cfg.ExecuteAttempts:
 			lg.Error("could not start run for log; will retry after resubscribing", "attempts", attempt, "err", err)
-			return false
+			return executeFailed
 		}
 		lg.Warn("starting run for log failed, retrying", "attempt", attempt, "err", err)
 		if !sleepCtx(ctx, w.s.cfg.RetryBackoff) {
-			return false
+			return executeFailed
 		}
 	}
 }
@@ -459,6 +542,9 @@ func (w *watcher) cancel(ctx context.Context, l types.Log) {
 	if !w.cancelOne(ctx, l) {
 		w.cancels = append(w.cancels, l)
 		w.failed = true
+	}
+	if l.BlockNumber > 0 {
+		w.wanted = min(w.wanted, l.BlockNumber-1)
 	}
 	if w.hasCursor && l.BlockNumber > 0 && w.cursor >= l.BlockNumber {
 		if err := w.setCursor(ctx, l.BlockNumber-1); err != nil {
@@ -513,8 +599,15 @@ func (w *watcher) remember(key logKey) {
 }
 
 // advance moves the cursor forward to block, but never past a block with
-// an unhandled log.
+// an unhandled or waiting log.
 func (w *watcher) advance(ctx context.Context, block uint64) {
+	w.wanted = max(w.wanted, block)
+	for _, l := range w.waiting {
+		if l.BlockNumber == 0 {
+			return
+		}
+		block = min(block, l.BlockNumber-1)
+	}
 	if w.pin != nil {
 		if *w.pin == 0 {
 			return
