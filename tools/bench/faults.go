@@ -22,7 +22,7 @@ type faultResult struct {
 	fulfilled      int
 	lost           int
 	duplicates     int
-	resent         int // requests the harness re-sent after a reorg dropped them
+	resent         int // requests the harness re-sent after the chain dropped them (a reorg)
 	note           string
 	elapsed        time.Duration
 	err            string
@@ -146,25 +146,34 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		}
 	}()
 
-	// Wait until every canonical request is answered, giving up after a
-	// minute without a new answer.
+	// Wait until every request tx of the harness is mined and every
+	// canonical request is answered, giving up after a minute without
+	// progress. A request tx the chain reverted puts no request on chain,
+	// so it is counted apart, not waited for.
 	var t chainTruth
+	var st requestTxStates
 	lastFulfilled, lastProgress := -1, time.Now()
 	err = poll(ctx, burstTimeout(n)+time.Minute, time.Second, func() bool {
-		if name == "reorg" {
-			if k, _ := s.resendDropped(ctx, all); k > 0 {
-				fr.resent += k
-			}
+		// A reorg drops requests. In any scenario a request tx the chain
+		// no longer knows is no request for the node to answer, so the
+		// harness sends it again; the report's note counts them.
+		if k, _ := s.resendDropped(ctx, all); k > 0 {
+			fr.resent += k
 		}
-		var terr error
+		var serr, terr error
+		st, serr = s.requestStates(ctx, all)
 		t, terr = truth(ctx, s.a, h.c, s.oracle, s.consumer, s.answerer, nonce0)
 		if terr == nil && t.fulfilled > lastFulfilled {
 			lastFulfilled, lastProgress = t.fulfilled, time.Now()
 		}
-		return terr == nil && t.requests >= n && t.fulfilled >= t.requests || time.Since(lastProgress) > time.Minute
+		settled := serr == nil && st.mined+st.reverted == len(all)
+		return terr == nil && settled && t.fulfilled >= t.requests || time.Since(lastProgress) > time.Minute
 	})
-	if err == nil && (t.requests < n || t.fulfilled < t.requests) {
+	if err == nil && (st.mined+st.reverted < len(all) || t.fulfilled < t.requests) {
 		err = fmt.Errorf("no new answer for a minute: %w", errTimeout)
+	}
+	if st.reverted > 0 || st.mined+st.reverted < len(all) {
+		fr.note = strings.TrimSpace(fr.note + " " + st.String())
 	}
 	// A few more blocks: a late duplicate would land now.
 	time.Sleep(3 * time.Second) // blocks keep coming from the miner above
@@ -183,9 +192,75 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		fr.err = fmt.Sprintf("waiting for the answers: %v (canonical requests %d, fulfilled %d)", err, t.requests, t.fulfilled)
 	}
 	if s.node.starts > 1 {
-		fr.note = fmt.Sprintf("node started %d times", s.node.starts)
+		fr.note = strings.TrimSpace(fmt.Sprintf("node started %d times; %s", s.node.starts, fr.note))
+		fr.note = strings.TrimSuffix(fr.note, ";")
 	}
 	return fr
+}
+
+// requestTxStates counts the harness's request txs by what the chain did
+// with them.
+type requestTxStates struct {
+	mined, reverted, pending, unknown int
+}
+
+func (st requestTxStates) String() string {
+	return fmt.Sprintf("harness request txs: %d mined, %d reverted, %d pending, %d unknown to the chain",
+		st.mined, st.reverted, st.pending, st.unknown)
+}
+
+// requestStates reads the receipt of each of the harness's request txs
+// and, for a tx without one, whether the chain still knows it.
+func (s *stack) requestStates(ctx context.Context, txs []*types.Transaction) (requestTxStates, error) {
+	var st requestTxStates
+	receipts := make([]*types.Receipt, len(txs))
+	elems := make([]rpc.BatchElem, len(txs))
+	for i, tx := range txs {
+		elems[i] = rpc.BatchElem{Method: "eth_getTransactionReceipt", Args: []any{tx.Hash()}, Result: &receipts[i]}
+	}
+	if err := s.batch(ctx, elems); err != nil {
+		return st, err
+	}
+	var open []int
+	for i := range txs {
+		switch {
+		case elems[i].Error != nil || receipts[i] == nil:
+			open = append(open, i)
+		case receipts[i].Status == types.ReceiptStatusSuccessful:
+			st.mined++
+		default:
+			st.reverted++
+		}
+	}
+	if len(open) == 0 {
+		return st, nil
+	}
+	known := make([]map[string]any, len(open))
+	elems = make([]rpc.BatchElem, len(open))
+	for j, i := range open {
+		elems[j] = rpc.BatchElem{Method: "eth_getTransactionByHash", Args: []any{txs[i].Hash()}, Result: &known[j]}
+	}
+	if err := s.batch(ctx, elems); err != nil {
+		return st, err
+	}
+	for j := range open {
+		if elems[j].Error == nil && known[j] != nil {
+			st.pending++
+		} else {
+			st.unknown++
+		}
+	}
+	return st, nil
+}
+
+// batch sends elems to anvil 200 at a time.
+func (s *stack) batch(ctx context.Context, elems []rpc.BatchElem) error {
+	for i := 0; i < len(elems); i += 200 {
+		if err := s.a.rpc.BatchCallContext(ctx, elems[i:min(i+200, len(elems))]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // reorg replaces the last depth blocks with empty ones.
@@ -201,10 +276,8 @@ func (s *stack) resendDropped(ctx context.Context, txs []*types.Transaction) (in
 	for i, tx := range txs {
 		elems[i] = rpc.BatchElem{Method: "eth_getTransactionByHash", Args: []any{tx.Hash()}, Result: &results[i]}
 	}
-	for i := 0; i < len(elems); i += 200 {
-		if err := s.a.rpc.BatchCallContext(ctx, elems[i:min(i+200, len(elems))]); err != nil {
-			return 0, err
-		}
+	if err := s.batch(ctx, elems); err != nil {
+		return 0, err
 	}
 	var missing []*types.Transaction
 	for i, e := range elems {

@@ -114,7 +114,7 @@ func (rp *report) markdown() string {
 		for _, f := range rp.faults {
 			note := f.note
 			if f.resent > 0 {
-				note = strings.TrimSpace(note + fmt.Sprintf(" harness re-sent %d requests the reorg dropped", f.resent))
+				note = strings.TrimSpace(note + fmt.Sprintf(" harness re-sent %d requests the chain dropped", f.resent))
 			}
 			if f.err != "" {
 				note = strings.TrimSpace(note + " **error:** " + f.err)
