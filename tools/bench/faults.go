@@ -28,6 +28,9 @@ type faultResult struct {
 	err            string
 }
 
+// reorgDepth is how many blocks the reorg scenario replaces.
+const reorgDepth = 10
+
 // faultNames lists the scenarios in the order they run.
 var faultNames = []string{"kill", "wsdrop", "pgrestart", "reorg", "bridge"}
 
@@ -67,6 +70,15 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		return fr
 	}
 	defer s.Close()
+	if name == "reorg" {
+		// The reorg must take requests and answers only: empty blocks
+		// keep the contracts and the requesters' funding below its depth
+		// (a loaded anvil may mine the whole first half in a few blocks).
+		if err := s.a.rpc.CallContext(ctx, nil, "anvil_mine", hexutil.EncodeUint64(2*reorgDepth)); err != nil {
+			fr.err = "mining empty blocks: " + err.Error()
+			return fr
+		}
+	}
 	nonce0, _ := s.answererNonce(ctx)
 	head0, _ := s.a.eth.BlockNumber(ctx)
 
@@ -116,7 +128,7 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 			faultErr = err
 		}
 	case "reorg":
-		faultErr = s.reorg(ctx, 10)
+		faultErr = s.reorg(ctx, reorgDepth)
 		if faultErr == nil {
 			faultErr = s.sendOrdered(ctx, second)
 		}
@@ -182,9 +194,12 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		t = t2
 	}
 	fr.n, fr.fulfilled, fr.lost = t.requests, t.fulfilled, t.requests-t.fulfilled
-	dups, derr := s.duplicateAnswers(ctx, head0)
+	dups, reverted, derr := s.duplicateAnswers(ctx, head0)
 	if derr == nil {
 		fr.duplicates = dups
+		if reverted > 0 {
+			fr.note = strings.TrimSpace(fr.note + fmt.Sprintf(" %d answers reverted (sent while the request was off the chain), each answered again", reverted))
+		}
 	} else {
 		fr.duplicates = t.duplicates
 	}
@@ -300,15 +315,20 @@ func (s *stack) resendDropped(ctx context.Context, txs []*types.Transaction) (in
 }
 
 // duplicateAnswers scans the canonical blocks after from for the
-// answerer's fulfilments and counts answers to the same request (request
-// ID and expiration) beyond the first.
-func (s *stack) duplicateAnswers(ctx context.Context, from uint64) (int, error) {
+// answerer's fulfilments, in chain order, and counts answers to a request
+// (request ID and expiration) after its successful one, and answers that
+// reverted before it: the Oracle refuses an answer for a request it does
+// not hold, here one sent while a reorg had the request off the chain.
+func (s *stack) duplicateAnswers(ctx context.Context, from uint64) (dups, reverted int, err error) {
 	head, err := s.a.eth.BlockNumber(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	seen := map[string]int{}
-	dups := 0
+	type answer struct {
+		key  string
+		hash common.Hash
+	}
+	var answers []answer
 	for b := from + 1; b <= head; b += 100 {
 		end := min(b+100, head+1)
 		blocks := make([]*rpcBlock, end-b)
@@ -318,11 +338,11 @@ func (s *stack) duplicateAnswers(ctx context.Context, from uint64) (int, error) 
 			elems[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.EncodeUint64(b + uint64(i)), true}, Result: blocks[i]}
 		}
 		if err := s.a.rpc.BatchCallContext(ctx, elems); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		for i, blk := range blocks {
 			if elems[i].Error != nil {
-				return 0, elems[i].Error
+				return 0, 0, elems[i].Error
 			}
 			for _, tx := range blk.Transactions {
 				if tx.From != s.answerer || tx.To == nil || *tx.To != s.oracle || len(tx.Input) < 4+6*32 ||
@@ -330,19 +350,40 @@ func (s *stack) duplicateAnswers(ctx context.Context, from uint64) (int, error) 
 					continue
 				}
 				// requestId and expiration words.
-				key := string(tx.Input[4:36]) + string(tx.Input[4+4*32:4+5*32])
-				seen[key]++
-				if seen[key] > 1 {
-					dups++
-				}
+				answers = append(answers, answer{string(tx.Input[4:36]) + string(tx.Input[4+4*32:4+5*32]), tx.Hash})
 			}
 		}
 	}
-	return dups, nil
+	receipts := make([]*types.Receipt, len(answers))
+	elems := make([]rpc.BatchElem, len(answers))
+	for i, a := range answers {
+		elems[i] = rpc.BatchElem{Method: "eth_getTransactionReceipt", Args: []any{a.hash}, Result: &receipts[i]}
+	}
+	if err := s.batch(ctx, elems); err != nil {
+		return 0, 0, err
+	}
+	seen := map[string]int{}
+	for i, a := range answers {
+		if elems[i].Error != nil || receipts[i] == nil {
+			return 0, 0, fmt.Errorf("receipt of answer %s: %v", a.hash, elems[i].Error)
+		}
+		ok := receipts[i].Status == types.ReceiptStatusSuccessful
+		switch {
+		case seen[a.key] > 0:
+			dups++ // a second answer, whether the Oracle took it or not
+		case !ok:
+			reverted++ // before the request's answer: it was off the chain
+		}
+		if ok {
+			seen[a.key]++
+		}
+	}
+	return dups, reverted, nil
 }
 
 type rpcBlock struct {
 	Transactions []struct {
+		Hash  common.Hash     `json:"hash"`
 		From  common.Address  `json:"from"`
 		To    *common.Address `json:"to"`
 		Input hexutil.Bytes   `json:"input"`

@@ -109,7 +109,7 @@ func (rp *report) markdown() string {
 	if len(rp.faults) > 0 {
 		w("## Fault scenarios\n\nEach on a fresh stack (anvil automine, a new database): half the requests, the fault once " +
 			"the node is answering, the other half during the fault, then every request on the canonical chain must be answered " +
-			"exactly once. *dup* counts the answering key's mined fulfilments of the same request (ID and expiration) beyond the first.\n\n")
+			"exactly once. *dup* counts the answering key's mined fulfilments of a request (ID and expiration) after its first successful one, reverted or not; an answer that reverted before it (sent while a reorg had the request off the chain) is named in the notes.\n\n")
 		w("| scenario | db | requests on chain | fulfilled | lost | dup | took | notes |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
 		for _, f := range rp.faults {
 			note := f.note
@@ -139,7 +139,7 @@ func faultTitle(name string) string {
 	case "pgrestart":
 		return "PostgreSQL restarted mid-burst"
 	case "reorg":
-		return "anvil_reorg of 10 blocks (requests and fulfilments)"
+		return fmt.Sprintf("anvil_reorg of %d blocks (requests and fulfilments)", reorgDepth)
 	case "bridge":
 		return "bridge times out for 5 s, then recovers"
 	}
