@@ -641,11 +641,15 @@ func (rm *RunManager) ResumeConfirmingTasks(ctx context.Context, head *models.He
 // confirmations and resumes those deep enough. It reports whether it all
 // went through (a run that did not is found again at the next head).
 func (rm *RunManager) resumeDeepEnough(ctx context.Context, head *models.Head) bool {
-	if err := rm.store.ObservePendingConfirmations(ctx, head.Number); err != nil {
+	waiting, err := rm.store.ObservePendingConfirmations(ctx, head.Number)
+	if err != nil {
 		if ctx.Err() == nil {
 			rm.lggr.Error("recording a head for runs waiting on confirmations", "err", err)
 		}
 		return false
+	}
+	if !waiting {
+		return true
 	}
 	ids, err := rm.store.RunsDeepEnough(ctx, head.Number)
 	if err != nil {

@@ -401,10 +401,19 @@ func (s *Store) RunsPendingStatus(ctx context.Context, status models.RunStatus) 
 // ObservePendingConfirmations records head as seen by every run waiting in
 // pending_incoming_confirmations: the run's observed height and its
 // waiting task run's confirmations (head - log block + 1), in two
-// statements whatever the number of runs.
-func (s *Store) ObservePendingConfirmations(ctx context.Context, head int64) error {
+// statements whatever the number of runs. It reports whether any run
+// waits; when none does (jobs without confirmations), one indexed lookup
+// is all a head costs.
+func (s *Store) ObservePendingConfirmations(ctx context.Context, head int64) (bool, error) {
 	now := time.Now().UTC()
 	pending := models.RunStatusPendingIncomingConfirmations
+	var waiting []string
+	if err := s.conn(ctx).Model(&models.JobRun{}).Where("status = ?", pending).Limit(1).Pluck("id", &waiting).Error; err != nil {
+		return false, fmt.Errorf("looking for runs waiting on confirmations: %w", err)
+	}
+	if len(waiting) == 0 {
+		return false, nil
+	}
 	err := s.Transact(ctx, func(tx *Store) error {
 		db := tx.conn(ctx)
 		err := db.Exec(`UPDATE task_runs SET confirmations = ? + 1 - (SELECT run_requests.block_number FROM job_runs
@@ -421,9 +430,9 @@ func (s *Store) ObservePendingConfirmations(ctx context.Context, head int64) err
 			Updates(map[string]any{"observed_height": models.NewBig(big.NewInt(head))}).Error
 	})
 	if err != nil {
-		return fmt.Errorf("recording head %d for runs waiting on confirmations: %w", head, err)
+		return false, fmt.Errorf("recording head %d for runs waiting on confirmations: %w", head, err)
 	}
-	return nil
+	return true, nil
 }
 
 // RunsDeepEnough returns the IDs of the runs waiting in

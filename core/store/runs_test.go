@@ -245,3 +245,35 @@ func TestLogCursor(t *testing.T) {
 		require.Equal(t, st.want, got, "after saving %d (reset %v)", st.save, st.reset)
 	}
 }
+
+// TestObservePendingConfirmations: a head counts the confirmations of the
+// runs waiting on their log, and says whether any waits, so a node whose
+// jobs need none does no updates per head.
+func TestObservePendingConfirmations(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Open(t)
+	job := newJob(time.Now(), "runlog")
+	require.NoError(t, s.CreateJobSpec(ctx, job))
+
+	waiting, err := s.ObservePendingConfirmations(ctx, 10)
+	require.NoError(t, err)
+	require.False(t, waiting, "no run waits")
+
+	run := newRun(t, s, job, logRequest(common.HexToHash("0xb1"), common.HexToHash("0x71"), 0)) // log in block 7
+	run.Status, run.TaskRuns[0].Status = models.RunStatusPendingIncomingConfirmations, models.RunStatusPendingIncomingConfirmations
+	run.TaskRuns[0].MinRequiredIncomingConfirmations = 5
+	require.NoError(t, s.SaveJobRun(ctx, run))
+
+	waiting, err = s.ObservePendingConfirmations(ctx, 10)
+	require.NoError(t, err)
+	require.True(t, waiting)
+	got, err := s.FindJobRun(ctx, run.ID)
+	require.NoError(t, err)
+	require.EqualValues(t, 4, got.TaskRuns[0].Confirmations, "blocks 7 to 10")
+	deep, err := s.RunsDeepEnough(ctx, 10)
+	require.NoError(t, err)
+	require.Empty(t, deep)
+	deep, err = s.RunsDeepEnough(ctx, 11)
+	require.NoError(t, err)
+	require.Equal(t, []string{run.ID}, deep)
+}
