@@ -370,15 +370,18 @@ func inactiveJob(err error) bool {
 
 // requestHasRun is the error for a request log whose request already has
 // a live run, held: the same log delivered again, or the same request in
-// another block after a reorg. A run that has its answer on the way, or
-// will send it, stands (ErrDuplicateLog). For a moved log, a run still
-// waiting for its own log's confirmations (a reorg took that log) or for
-// its answer's (which reverts if it was sent while the request was off the
-// chain) decides nothing yet: the log waits for it (ErrRequestUndecided).
+// another block after a reorg. For a moved log, a run still waiting for
+// its own log's confirmations (a reorg took that log), or whose answer is
+// sent but not final (it reverts if it reached the chain while the
+// request was off it), decides nothing yet: the log waits for it
+// (ErrRequestUndecided). Otherwise the run stands (ErrDuplicateLog): its
+// answer is confirmed, or it has none yet and will send it with the
+// request back on chain.
 func requestHasRun(job *models.JobSpec, req *models.RunRequest, held store.RequestRun) error {
 	reason := ErrDuplicateLog
-	if !held.SameLog(req.BlockHash, req.TxHash, req.LogIndex) &&
-		(held.Status == models.RunStatusPendingIncomingConfirmations || held.Status == models.RunStatusPendingOutgoingConfirmations) {
+	undecided := held.Status == models.RunStatusPendingIncomingConfirmations ||
+		held.AnswerState == models.TxStateUnconfirmed || held.AnswerState == models.TxStateMined
+	if undecided && !held.SameLog(req.BlockHash, req.TxHash, req.LogIndex) {
 		reason = ErrRequestUndecided
 	}
 	return fmt.Errorf("job %s, request %s (log %s/%d) has its run already (%s): %w",

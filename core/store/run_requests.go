@@ -10,10 +10,12 @@ import (
 )
 
 // RequestRun is the live run of a request found by RequestsWithLiveRuns:
-// its status and the log that started it.
+// its status, the state of its latest answer transaction ("" before it
+// has one) and the log that started it.
 type RequestRun struct {
-	Status    models.RunStatus
-	BlockHash common.Hash
+	Status      models.RunStatus
+	AnswerState models.TxState
+	BlockHash   common.Hash
 	TxHash    common.Hash
 	LogIndex  uint
 }
@@ -32,9 +34,11 @@ func (r RequestRun) SameLog(blockHash, txHash *common.Hash, logIndex *uint) bool
 // still the request's run, and a second one would answer twice. Cancelled
 // runs (their log was removed before they answered) and errored runs
 // (their answer reverted, e.g. sent while a reorg had taken the request
-// off the chain) do not count: the request, back on chain, is open, and
-// the Oracle contract refuses a second answer to one it has. When a
-// request has several live runs, one that has not finished wins.
+// off the chain) do not count, nor do runs whose answer reverted after
+// they completed (a reorg took their confirmed answer out, and it reverted
+// when sent again): the request, back on chain, is open, and the Oracle
+// contract refuses a second answer to one it has. When a request has
+// several live runs, one that has not finished wins.
 func (s *Store) RequestsWithLiveRuns(ctx context.Context, jobID string, requestIDs []common.Hash) (map[common.Hash]RequestRun, error) {
 	found := map[common.Hash]RequestRun{}
 	if len(requestIDs) == 0 {
@@ -46,9 +50,12 @@ func (s *Store) RequestsWithLiveRuns(ctx context.Context, jobID string, requestI
 		BlockHash []byte
 		TxHash    []byte
 		LogIndex  *uint
+		TxState   *string
 	}
 	err := s.conn(ctx).Model(&models.RunRequest{}).
-		Select("run_requests.request_id, job_runs.status, run_requests.block_hash, run_requests.tx_hash, run_requests.log_index").
+		Select("run_requests.request_id, job_runs.status, run_requests.block_hash, run_requests.tx_hash, run_requests.log_index, " +
+			"(SELECT txes.state FROM txes JOIN task_runs ON task_runs.id = txes.task_run_id " +
+			"WHERE task_runs.job_run_id = job_runs.id ORDER BY txes.id DESC LIMIT 1) AS tx_state").
 		Joins("JOIN job_runs ON job_runs.run_request_id = run_requests.id").
 		Where("run_requests.job_spec_id = ? AND run_requests.request_id IN ? AND job_runs.status NOT IN ?",
 			jobID, requestIDs, []models.RunStatus{models.RunStatusCancelled, models.RunStatusErrored}).
@@ -62,6 +69,12 @@ func (s *Store) RequestsWithLiveRuns(ctx context.Context, jobID string, requestI
 			continue
 		}
 		rr := RequestRun{Status: r.Status, BlockHash: common.BytesToHash(r.BlockHash), TxHash: common.BytesToHash(r.TxHash)}
+		if r.TxState != nil {
+			rr.AnswerState = models.TxState(*r.TxState)
+		}
+		if rr.AnswerState == models.TxStateReverted {
+			continue
+		}
 		if r.LogIndex != nil {
 			rr.LogIndex = *r.LogIndex
 		}
