@@ -185,7 +185,7 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		err = fmt.Errorf("no new answer for a minute: %w", errTimeout)
 	}
 	if st.reverted > 0 || st.mined+st.reverted < len(all) {
-		fr.note = strings.TrimSpace(fr.note + " " + st.String())
+		fr.note = joinNotes(fr.note, st.String())
 	}
 	// A few more blocks: a late duplicate would land now.
 	time.Sleep(3 * time.Second) // blocks keep coming from the miner above
@@ -198,7 +198,7 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 	if derr == nil {
 		fr.duplicates = dups
 		if reverted > 0 {
-			fr.note = strings.TrimSpace(fr.note + fmt.Sprintf(" %d answers reverted (sent while the request was off the chain), each answered again", reverted))
+			fr.note = joinNotes(fr.note, fmt.Sprintf("%d answers reverted (sent while the request was off the chain), each answered again", reverted))
 		}
 	} else {
 		fr.duplicates = t.duplicates
@@ -207,8 +207,7 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		fr.err = fmt.Sprintf("waiting for the answers: %v (canonical requests %d, fulfilled %d)", err, t.requests, t.fulfilled)
 	}
 	if s.node.starts > 1 {
-		fr.note = strings.TrimSpace(fmt.Sprintf("node started %d times; %s", s.node.starts, fr.note))
-		fr.note = strings.TrimSuffix(fr.note, ";")
+		fr.note = joinNotes(fmt.Sprintf("node started %d times", s.node.starts), fr.note)
 	}
 	return fr
 }

@@ -114,10 +114,10 @@ func (rp *report) markdown() string {
 		for _, f := range rp.faults {
 			note := f.note
 			if f.resent > 0 {
-				note = strings.TrimSpace(note + fmt.Sprintf(" harness re-sent %d requests the chain dropped", f.resent))
+				note = joinNotes(note, fmt.Sprintf("harness re-sent %d requests the chain dropped", f.resent))
 			}
 			if f.err != "" {
-				note = strings.TrimSpace(note + " **error:** " + f.err)
+				note = joinNotes(note, "**error:** "+f.err)
 			}
 			w("| %s | %s | %d | %d | %d | %d | %s | %s |\n", faultTitle(f.name), f.db, f.n, f.fulfilled, f.lost, f.duplicates, f.elapsed.Round(time.Second), note)
 		}
@@ -283,4 +283,15 @@ func anvilVersion(repo string) string {
 		return "?"
 	}
 	return strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
+}
+
+// joinNotes joins the non-empty notes of a row with "; ".
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
 }
