@@ -16,8 +16,8 @@ type RequestRun struct {
 	Status      models.RunStatus
 	AnswerState models.TxState
 	BlockHash   common.Hash
-	TxHash    common.Hash
-	LogIndex  uint
+	TxHash      common.Hash
+	LogIndex    uint
 }
 
 // SameLog reports whether the run was started by the log at blockHash,
@@ -53,8 +53,8 @@ func (s *Store) RequestsWithLiveRuns(ctx context.Context, jobID string, requestI
 		TxState   *string
 	}
 	err := s.conn(ctx).Model(&models.RunRequest{}).
-		Select("run_requests.request_id, job_runs.status, run_requests.block_hash, run_requests.tx_hash, run_requests.log_index, " +
-			"(SELECT txes.state FROM txes JOIN task_runs ON task_runs.id = txes.task_run_id " +
+		Select("run_requests.request_id, job_runs.status, run_requests.block_hash, run_requests.tx_hash, run_requests.log_index, "+
+			"(SELECT txes.state FROM txes JOIN task_runs ON task_runs.id = txes.task_run_id "+
 			"WHERE task_runs.job_run_id = job_runs.id ORDER BY txes.id DESC LIMIT 1) AS tx_state").
 		Joins("JOIN job_runs ON job_runs.run_request_id = run_requests.id").
 		Where("run_requests.job_spec_id = ? AND run_requests.request_id IN ? AND job_runs.status NOT IN ?",
