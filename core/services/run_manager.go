@@ -303,7 +303,8 @@ func (rm *RunManager) executeByInitiator(ctx context.Context, jobID string, inpu
 // minimum payments), a requester not on the initiator's allow-list, or a
 // job that is archived or outside its startAt/endAt. A log that already
 // has its run gives an error wrapping ErrDuplicateLog (and
-// store.ErrDuplicate).
+// store.ErrDuplicate); a request moved by a reorg whose run has not
+// decided yet gives ErrRequestUndecided (see requestHasRun).
 func (rm *RunManager) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec, initr models.Initiator, req *models.RunRequest, input models.JSON) (*models.JobRun, error) {
 	if job == nil || req == nil {
 		return nil, errors.New("run from log: job and request are required")
