@@ -196,6 +196,17 @@ func (e *env) waitTx(id int64, what string, cond func(*models.Tx) bool) *models.
 	return got
 }
 
+// waitPool waits until the simulated chain's pool holds the key's txes
+// up to nonce n-1: it takes a sent tx in on its own goroutine, so a block
+// committed right after the send may miss it (CI caught this once).
+func (e *env) waitPool(n uint64) {
+	e.t.Helper()
+	require.Eventually(e.t, func() bool {
+		pending, err := e.client.PendingNonceAt(e.ctx, e.from)
+		return err == nil && pending >= n
+	}, 5*time.Second, 5*time.Millisecond, "the pool never held %d txes", n)
+}
+
 func broadcast(tx *models.Tx) bool {
 	a := tx.LatestAttempt()
 	return a != nil && a.BroadcastAt != nil
@@ -283,6 +294,7 @@ func TestCreateTxSendsAndConfirms(t *testing.T) {
 	for _, tx := range txs {
 		e.waitTx(tx.ID, "broadcast", broadcast)
 	}
+	e.waitPool(uint64(len(txs)))
 	mined := e.commit(m)
 	for _, tx := range txs {
 		got := e.waitTx(tx.ID, "mined", inState(models.TxStateMined))
