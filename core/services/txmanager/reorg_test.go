@@ -3,6 +3,7 @@ package txmanager_test
 import (
 	"context"
 	"math/big"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -349,4 +350,58 @@ func TestNoGapFromAStaleNonce(t *testing.T) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// lateReceiptClient answers no receipt while late is set: a node (anvil
+// under load) that has moved the key's nonce past a mined tx but does not
+// serve its receipt yet.
+type lateReceiptClient struct {
+	*atomicClient
+	late atomic.Bool
+}
+
+func (c *lateReceiptClient) TransactionReceipt(ctx context.Context, h common.Hash) (*types.Receipt, error) {
+	if c.late.Load() {
+		return nil, ethereum.NotFound
+	}
+	return c.atomicClient.TransactionReceipt(ctx, h)
+}
+
+// TestLateReceiptIsNotAnotherSender: a mined tx whose receipt the node
+// does not serve yet is bumped, and the bump is refused "nonce too low".
+// The nonce looks used by another sender, but the manager waits for a
+// later head before giving the tx a new nonce; by then the receipt is
+// served, and the tx is recorded as mined at its nonce: it is not sent
+// twice.
+func TestLateReceiptIsNotAnotherSender(t *testing.T) {
+	e := setup(t, setupOpts{cfg: func(c *txmanager.Config) { c.BumpThreshold = 1 }})
+	client := &lateReceiptClient{atomicClient: e.chain}
+	m, err := txmanager.New(e.cfg, e.db, client, e.ks, e.lggr)
+	require.NoError(t, err)
+	m.OnTxFinal(func(_ context.Context, tx *models.Tx) { e.final <- tx })
+	t.Cleanup(func() { require.NoError(t, m.Close()) })
+	require.NoError(t, m.Start(e.ctx))
+
+	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "late-receipt", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	sent := e.waitTx(tx.ID, "broadcast", broadcast)
+	e.waitPool(1)
+	client.late.Store(true)
+	// Mined, but its receipt is not served: a block after its send, it is
+	// bumped, and the bump is refused.
+	e.commit(m)
+	waiting := e.waitTx(tx.ID, "seen with its nonce used", func(tx *models.Tx) bool {
+		return tx.LastError != nil && strings.Contains(*tx.LastError, "no attempt of this tx has a receipt")
+	})
+	assert.Equal(t, sent.Nonce, waiting.Nonce, "given a new nonce at the head it was first seen at")
+	assert.Equal(t, uint64(1), e.chainNonce())
+
+	client.late.Store(false)
+	e.commit(m)
+	final := e.waitFinal()
+	assert.Equal(t, tx.ID, final.ID)
+	assert.Equal(t, models.TxStateConfirmed, final.State)
+	assert.Equal(t, sent.LatestAttempt().Hash, *final.Hash, "the first attempt was mined")
+	assert.Equal(t, sent.Nonce, final.Nonce)
+	assert.Equal(t, uint64(1), e.chainNonce(), "sent once")
 }

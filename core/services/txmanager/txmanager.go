@@ -98,6 +98,9 @@ type TxManager struct {
 	passHead    *models.Head                   // the latest head when the current pass began
 	receiptHead map[int64]common.Hash          // tx ID: the head its receipts were last looked up at
 	freshSends  map[int64]bool                 // attempt IDs SendNew sent since the previous pass
+	// nonceGone is, per tx ID, the head at which the chain's nonce was
+	// first seen past the tx's with no receipt of any of its attempts.
+	nonceGone map[int64]int64
 
 	// feeMu serializes fee refreshes; feeCache is the latest pricing of
 	// a first attempt; feeWake asks the refresher for a new one, which
@@ -143,6 +146,7 @@ func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logge
 		settledTop: map[common.Address]uint64{},
 		paused:     map[common.Address]pause{},
 		atCeiling:  map[int64]bool{},
+		nonceGone:  map[int64]int64{},
 		recent:     map[int64]recentTx{},
 		resent:     map[int64]int64{},
 		gapWarned:  map[common.Address]uint64{},

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/big"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -523,6 +524,14 @@ func TestNonceTooLow(t *testing.T) {
 	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "too-low", To: sink, GasLimit: 21_000})
 	require.NoError(t, err)
 	require.Equal(t, uint64(0), tx.Nonce, "the manager did not know of the outside transaction")
+	// Seen used without a receipt of the tx: it waits for a later head,
+	// in case the node serves the receipt late, before taking a new nonce.
+	waiting := e.waitTx(tx.ID, "waiting for a later head", func(tx *models.Tx) bool {
+		return tx.LastError != nil && strings.Contains(*tx.LastError, "no attempt of this tx has a receipt")
+	})
+	assert.Equal(t, uint64(0), waiting.Nonce, "given a new nonce before a later head")
+	assert.Len(t, waiting.Attempts, 1)
+	e.commit(m)
 	got := e.waitTx(tx.ID, "given a new nonce", func(tx *models.Tx) bool { return tx.Nonce == 1 && broadcast(tx) })
 	require.Len(t, got.Attempts, 2)
 	assert.Equal(t, uint64(1), got.LatestAttempt().Nonce)

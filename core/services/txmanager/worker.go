@@ -508,6 +508,7 @@ func (m *TxManager) finalize(ctx context.Context, tx *models.Tx) error {
 	}
 	delete(m.unfinished, tx.ID)
 	delete(m.atCeiling, tx.ID)
+	delete(m.nonceGone, tx.ID)
 	delete(m.resent, tx.ID)
 	delete(m.receiptHead, tx.ID)
 	m.remember(tx)
@@ -641,21 +642,30 @@ func (m *TxManager) saveTxState(ctx context.Context, tx *models.Tx) error {
 // nonceTooLow handles a "nonce too low" answer: if an attempt of tx was
 // mined, it is recorded; if the chain's nonce moved past tx's without it,
 // another sender used the nonce and tx gets the key's next nonce.
+//
+// The chain's nonce is read before the receipts, so an attempt mined in
+// between shows its receipt instead of passing for another sender's
+// transaction. And a nonce is only taken for used by another sender when
+// it still looks so at a later head than the one it was first seen at: a
+// node (anvil under load) may move the nonce before it serves the
+// receipt, and sending tx again with a new nonce after its first attempt
+// was mined would answer twice.
 func (m *TxManager) nonceTooLow(ctx context.Context, tx *models.Tx) (bool, error) {
-	if r, err := m.findReceipt(ctx, tx, true); err != nil || r != nil {
-		if err != nil {
-			return true, err
-		}
-		if err := m.markMined(ctx, tx, r); err != nil {
-			return true, err
-		}
-		return false, m.checkMined(ctx, tx)
-	}
 	rctx, cancel := m.rpcCtx(ctx)
 	chainNonce, err := m.client.NonceAt(rctx, tx.From, nil)
 	cancel()
 	if err != nil {
 		return true, fmt.Errorf("reading nonce of %s: %w", tx.From.Hex(), err)
+	}
+	if r, err := m.findReceipt(ctx, tx, true); err != nil || r != nil {
+		if err != nil {
+			return true, err
+		}
+		delete(m.nonceGone, tx.ID)
+		if err := m.markMined(ctx, tx, r); err != nil {
+			return true, err
+		}
+		return false, m.checkMined(ctx, tx)
 	}
 	if chainNonce <= tx.Nonce {
 		// Not mined yet by anyone: the pool knows a transaction of this
@@ -663,6 +673,24 @@ func (m *TxManager) nonceTooLow(ctx context.Context, tx *models.Tx) (bool, error
 		m.lggr.WarnContext(ctx, "nonce too low but not yet mined; retrying", "tx_id", tx.ID, "nonce", tx.Nonce, "chain_nonce", chainNonce)
 		return true, nil
 	}
+	var head int64
+	if h := m.passHead; h != nil {
+		head = h.Number
+	} else if h := m.latestHead(); h != nil {
+		head = h.Number
+	}
+	seen, ok := m.nonceGone[tx.ID]
+	if !ok {
+		m.nonceGone[tx.ID] = head
+		m.lggr.WarnContext(ctx, "tx nonce is used on chain but no attempt of the tx has a receipt; checking again at the next head",
+			"tx_id", tx.ID, "nonce", tx.Nonce, "chain_nonce", chainNonce, "head", head)
+		return true, m.saveLastError(ctx, tx, fmt.Errorf("nonce %d is used on chain but no attempt of this tx has a receipt; "+
+			"if it stays so at the next head the tx gets a new nonce", tx.Nonce))
+	}
+	if head <= seen {
+		return true, nil
+	}
+	delete(m.nonceGone, tx.ID)
 	return m.renonce(ctx, tx, chainNonce)
 }
 
