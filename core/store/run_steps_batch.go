@@ -50,9 +50,11 @@ func (s *Store) SaveRunsSteps(ctx context.Context, steps []RunSteps) error {
 			if st.Run == nil || st.Run.ID == "" {
 				return errors.New("run ID is required")
 			}
-			if err := tx.saveStepResults(ctx, st.Run, st.TaskRuns); err != nil {
-				return err
-			}
+		}
+		if err := tx.saveStepsResults(ctx, steps, now); err != nil {
+			return err
+		}
+		for _, st := range steps {
 			trs = append(trs, st.TaskRuns...)
 			for _, a := range st.Attempts {
 				a.ID = 0
@@ -77,6 +79,61 @@ func (s *Store) SaveRunsSteps(ctx context.Context, steps []RunSteps) error {
 	}
 	for _, st := range steps {
 		st.Run.UpdatedAt = now
+	}
+	return nil
+}
+
+// saveStepsResults saves the results of the runs and task runs of steps
+// as saveStepResults does for one run, on PostgreSQL with one INSERT for
+// the new results and one UPDATE for the saved ones however many runs
+// there are (a batch of answers would otherwise pay a round trip per run).
+func (s *Store) saveStepsResults(ctx context.Context, steps []RunSteps, now time.Time) error {
+	var fresh, saved []*models.RunResult
+	var ids []**int64
+	add := func(r *models.RunResult, id **int64) {
+		switch {
+		case r == nil:
+		case r.ID == 0:
+			fresh, ids = append(fresh, r), append(ids, id)
+		default:
+			saved = append(saved, r)
+			rid := r.ID
+			*id = &rid
+		}
+	}
+	for _, st := range steps {
+		add(st.Run.Result, &st.Run.ResultID)
+		for _, tr := range st.TaskRuns {
+			add(tr.Result, &tr.ResultID)
+		}
+	}
+	db := s.conn(ctx)
+	if len(saved) > 0 {
+		var sql strings.Builder
+		sql.WriteString(`UPDATE run_results AS r SET data = v.data, status = v.status, error_message = v.error_message,
+			updated_at = v.updated_at FROM (VALUES `)
+		args := make([]any, 0, len(saved)*5)
+		for i, r := range saved {
+			if i > 0 {
+				sql.WriteString(", ")
+			}
+			sql.WriteString("(?::bigint, ?::text, ?::varchar, ?::text, ?::timestamptz)")
+			args = append(args, r.ID, r.Data, string(r.Status), r.ErrorMessage, now)
+		}
+		sql.WriteString(`) AS v(id, data, status, error_message, updated_at) WHERE r.id = v.id`)
+		if err := db.Exec(sql.String(), args...).Error; err != nil {
+			return fmt.Errorf("saving %d run results: %w", len(saved), translate(err))
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	if err := db.Create(&fresh).Error; err != nil {
+		return fmt.Errorf("saving %d run results: %w", len(fresh), translate(err))
+	}
+	for i, r := range fresh {
+		rid := r.ID
+		*ids[i] = &rid
 	}
 	return nil
 }

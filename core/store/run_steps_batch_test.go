@@ -72,6 +72,32 @@ func TestSaveRunsSteps(t *testing.T) {
 			require.JSONEq(t, fmt.Sprintf(`{"result":%d}`, 10*i), string(got.TaskRuns[0].Result.Data), "other results unchanged")
 		}
 
+		// Saved results are updated in place and new ones inserted, for
+		// every run of the batch at once.
+		steps = steps[:0]
+		for i, run := range runs {
+			tr := &run.TaskRuns[0]
+			msg := fmt.Sprintf("failed %d", i)
+			tr.Status = models.RunStatusErrored
+			tr.Result = &models.RunResult{ID: tr.Result.ID, Data: models.JSON(`{"x":1}`), Status: models.RunStatusErrored, ErrorMessage: &msg}
+			run.Result = &models.RunResult{Data: models.JSON(fmt.Sprintf(`{"run":%d}`, i)), Status: models.RunStatusPendingOutgoingConfirmations}
+			steps = append(steps, store.RunSteps{Run: run, TaskRuns: []*models.TaskRun{tr}})
+		}
+		require.NoError(t, s.SaveRunsSteps(ctx, steps))
+		for i, run := range runs {
+			got, err := s.FindJobRun(ctx, run.ID)
+			require.NoError(t, err)
+			tr := got.TaskRuns[0]
+			require.Equal(t, run.TaskRuns[0].Result.ID, tr.Result.ID, "updated in place")
+			require.Equal(t, models.RunStatusErrored, tr.Result.Status)
+			require.NotNil(t, tr.Result.ErrorMessage)
+			require.Equal(t, fmt.Sprintf("failed %d", i), *tr.Result.ErrorMessage)
+			require.JSONEq(t, `{"x":1}`, string(tr.Result.Data))
+			require.NotNil(t, got.Result)
+			require.Equal(t, run.Result.ID, got.Result.ID)
+			require.JSONEq(t, fmt.Sprintf(`{"run":%d}`, i), string(got.Result.Data))
+		}
+
 		// One finished run refuses the batch: nothing of it is saved.
 		require.NoError(t, s.CancelJobRun(ctx, runs[1].ID, time.Now()))
 		for _, run := range runs {
