@@ -62,7 +62,11 @@
 // run's unsaved steps, the task's pause in pending_outgoing_confirmations
 // and its transaction's hash commit in the transaction that records the
 // answer (AnswerRecorder), so one database transaction carries a request
-// from its run's creation to its answer.
+// from its run's creation to its answer. Saves of different runs that
+// come while one is being written are group-committed: the next save
+// writes all of them in one transaction (store.SaveRunsSteps); if that
+// fails, each is written again on its own, so one run's fault (it was
+// cancelled meanwhile) is that run's error only.
 //
 // Hand-over: a run its creator has just saved (a new run, or one resumed by
 // its confirmed answer) is queued with EnqueueRun, in memory with its job;

@@ -166,7 +166,13 @@ func (r *JobRunner) save(ctx context.Context, run *models.JobRun, u *unsaved, tr
 		trs = append(slices.Clip(trs), tr)
 	}
 	all := append(slices.Clip(u.attempts), attempts...)
-	if err := r.deps.Store.SaveJobRunSteps(ctx, run, trs, all...); err != nil {
+	var err error
+	if r.saver != nil {
+		err = r.saver.save(ctx, store.RunSteps{Run: run, TaskRuns: trs, Attempts: all})
+	} else {
+		err = r.deps.Store.SaveJobRunSteps(ctx, run, trs, all...)
+	}
+	if err != nil {
 		return err
 	}
 	u.reset()

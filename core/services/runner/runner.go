@@ -11,6 +11,7 @@ import (
 
 	"github.com/pythia-oracle/pythia/core/adapters"
 	"github.com/pythia-oracle/pythia/core/services/lifecycle"
+	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
 
@@ -112,6 +113,7 @@ type JobRunner struct {
 	deps  Deps
 	lggr  *slog.Logger
 	locks *runLocks
+	saver *groupSaver // nil: each save on its own
 
 	qmu    sync.Mutex
 	queue  []string
@@ -161,6 +163,11 @@ func New(cfg Config, deps Deps, lggr *slog.Logger) (*JobRunner, error) {
 	}
 	r.lggr = lggr.With("service", r.Name())
 	r.locks = newRunLocks(r.Enqueue)
+	if b, ok := deps.Store.(StepsBatcher); ok {
+		r.saver = newGroupSaver(b, func(ctx context.Context, st store.RunSteps) error {
+			return deps.Store.SaveJobRunSteps(ctx, st.Run, st.TaskRuns, st.Attempts...)
+		})
+	}
 	return r, nil
 }
 
