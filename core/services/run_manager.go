@@ -626,11 +626,8 @@ func (rm *RunManager) ResumeConfirmingTasks(ctx context.Context, head *models.He
 		}
 		failed = true
 	}
-	for _, id := range ids {
-		if err := rm.ResumeOutgoingTask(ctx, id); err != nil && ctx.Err() == nil {
-			rm.lggr.Error("resuming run waiting on its transaction; will try again", "run_id", id, "err", err)
-			failed = true
-		}
+	if !rm.resumeOutgoingTasks(ctx, ids) {
+		failed = true
 	}
 	if failed && ctx.Err() == nil {
 		rm.retryPass()
@@ -772,55 +769,136 @@ func (rm *RunManager) logCanonical(ctx context.Context, req *models.RunRequest) 
 	return h.Hash() == *req.BlockHash, nil
 }
 
-// ResumeOutgoingTask looks at the transaction of a run waiting in
-// pending_outgoing_confirmations: once confirmed, the ethtx task completes
-// (its result is the transaction hash) and the run goes on; once reverted,
-// the task and run error with the revert reason.
-func (rm *RunManager) ResumeOutgoingTask(ctx context.Context, runID string) error {
-	return rm.withRunUnsaved(ctx, runID, func(run *models.JobRun) (bool, []*models.TaskRun, error) {
-		tr := pendingTask(run, models.RunStatusPendingOutgoingConfirmations)
-		if tr == nil {
-			return false, nil, nil
+// resumeBatch bounds the runs resumeOutgoingTasks loads and locks at once.
+const resumeBatch = 200
+
+// resumeOutgoingTasks looks at the transactions of runs waiting in
+// pending_outgoing_confirmations: once one is confirmed, its ethtx task
+// completes (its result is the transaction hash) and the run goes on;
+// once reverted, the task and run error with the revert reason. Each
+// batch of runs is locked, then loaded with their transactions in a fixed
+// number of queries (a burst's answers are confirmed within a few blocks:
+// one at a time they took seven queries each). It reports whether every
+// run was handled; the runs that were not are found again by the next
+// pass.
+func (rm *RunManager) resumeOutgoingTasks(ctx context.Context, ids []string) bool {
+	ok := true
+	for len(ids) > 0 {
+		n := min(len(ids), resumeBatch)
+		if !rm.resumeOutgoingBatch(ctx, ids[:n]) {
+			ok = false
 		}
-		tx, err := rm.store.TxByTaskRunID(ctx, tr.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			return false, nil, nil
+		ids = ids[n:]
+	}
+	return ok
+}
+
+func (rm *RunManager) resumeOutgoingBatch(ctx context.Context, ids []string) bool {
+	type resumed struct {
+		run     *models.JobRun
+		unsaved []*models.TaskRun
+	}
+	var (
+		queue   []resumed
+		unlocks []func()
+	)
+	ok := func() bool {
+		// Held together: a worker that wants one of these runs meanwhile
+		// skips it, and it is queued again on unlock.
+		for _, id := range ids {
+			unlock, err := rm.runner.LockRun(ctx, id)
+			if err != nil {
+				return false
+			}
+			unlocks = append(unlocks, unlock)
 		}
+		runs, err := rm.store.FindJobRuns(ctx, ids)
 		if err != nil {
-			return false, nil, err
-		}
-		switch tx.State {
-		case models.TxStateConfirmed:
-			data := models.JSON(nil)
-			if tr.Result != nil {
-				data = tr.Result.Data
+			if ctx.Err() == nil {
+				rm.lggr.Error("loading runs waiting on their transaction; will try again", "runs", len(ids), "err", err)
 			}
-			if tx.Hash != nil {
-				if d, err := models.SetJSONKey(data, "result", tx.Hash.Hex()); err == nil {
-					data = d
+			return false
+		}
+		trs := make(map[string]*models.TaskRun, len(runs))
+		trIDs := make([]string, 0, len(runs))
+		for _, run := range runs {
+			if tr := pendingTask(run, models.RunStatusPendingOutgoingConfirmations); tr != nil {
+				trs[run.ID] = tr
+				trIDs = append(trIDs, tr.ID)
+			}
+		}
+		txs, err := rm.store.TxsByTaskRunIDs(ctx, trIDs)
+		if err != nil {
+			if ctx.Err() == nil {
+				rm.lggr.Error("loading transactions of runs waiting on them; will try again", "runs", len(trIDs), "err", err)
+			}
+			return false
+		}
+		ok := true
+		for _, run := range runs {
+			tr := trs[run.ID]
+			if tr == nil || txs[tr.ID] == nil {
+				continue
+			}
+			q, unsaved, err := rm.outgoingStep(ctx, run, tr, txs[tr.ID])
+			if err != nil {
+				if ctx.Err() == nil {
+					rm.lggr.Error("resuming run waiting on its transaction; will try again", "run_id", run.ID, "err", err)
 				}
+				ok = false
 			}
-			tr.Status = models.RunStatusCompleted
-			tr.Result = &models.RunResult{ID: resultID(tr.Result), Data: data, Status: models.RunStatusCompleted}
-			run.Status = models.RunStatusInProgress
-			// Saved by the worker with the run's next step: until then the
-			// run waits on its final transaction, and is resumed again
-			// after a crash.
-			rm.lggr.Info("answer confirmed; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "tx_hash", tx.Hash)
-			return true, []*models.TaskRun{tr}, nil
-		case models.TxStateReverted:
-			msg := "transaction reverted"
-			if tx.Hash != nil {
-				msg = fmt.Sprintf("transaction %s reverted", tx.Hash.Hex())
+			if q {
+				queue = append(queue, resumed{run, unsaved})
 			}
-			if tx.RevertReason != nil && *tx.RevertReason != "" {
-				msg += ": " + *tx.RevertReason
-			}
-			rm.errorTask(run, tr, msg)
-			return false, nil, rm.store.SaveJobRunStep(ctx, run, tr)
 		}
-		return false, nil, nil
-	})
+		return ok
+	}()
+	for _, unlock := range unlocks {
+		unlock()
+	}
+	// The workers go on from the runs in memory instead of loading them
+	// back.
+	for _, r := range queue {
+		rm.runner.EnqueueRun(r.run, nil, r.unsaved...)
+	}
+	return ok
+}
+
+// outgoingStep moves run, whose task tr waits on tx, on by tx's state;
+// the run is locked by the caller. It returns whether the run is to be
+// queued, with the task runs its worker is to save.
+func (rm *RunManager) outgoingStep(ctx context.Context, run *models.JobRun, tr *models.TaskRun, tx *models.Tx) (bool, []*models.TaskRun, error) {
+	switch tx.State {
+	case models.TxStateConfirmed:
+		data := models.JSON(nil)
+		if tr.Result != nil {
+			data = tr.Result.Data
+		}
+		if tx.Hash != nil {
+			if d, err := models.SetJSONKey(data, "result", tx.Hash.Hex()); err == nil {
+				data = d
+			}
+		}
+		tr.Status = models.RunStatusCompleted
+		tr.Result = &models.RunResult{ID: resultID(tr.Result), Data: data, Status: models.RunStatusCompleted}
+		run.Status = models.RunStatusInProgress
+		// Saved by the worker with the run's next step: until then the
+		// run waits on its final transaction, and is resumed again
+		// after a crash.
+		rm.lggr.Info("answer confirmed; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "tx_hash", tx.Hash)
+		return true, []*models.TaskRun{tr}, nil
+	case models.TxStateReverted:
+		msg := "transaction reverted"
+		if tx.Hash != nil {
+			msg = fmt.Sprintf("transaction %s reverted", tx.Hash.Hex())
+		}
+		if tx.RevertReason != nil && *tx.RevertReason != "" {
+			msg += ": " + *tx.RevertReason
+		}
+		rm.errorTask(run, tr, msg)
+		return false, nil, rm.store.SaveJobRunStep(ctx, run, tr)
+	}
+	return false, nil, nil
 }
 
 func resultID(r *models.RunResult) int64 {

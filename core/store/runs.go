@@ -313,6 +313,20 @@ func (s *Store) FindJobRun(ctx context.Context, id string) (*models.JobRun, erro
 	return &run, nil
 }
 
+// FindJobRuns returns the runs of ids with their children, as FindJobRun
+// does one, with a fixed number of queries however many there are. Runs
+// that do not exist are left out; the order is the database's.
+func (s *Store) FindJobRuns(ctx context.Context, ids []string) ([]*models.JobRun, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var runs []*models.JobRun
+	if err := withRunChildren(s.conn(ctx)).Where("id IN ?", ids).Find(&runs).Error; err != nil {
+		return nil, fmt.Errorf("finding %d job runs: %w", len(ids), translate(err))
+	}
+	return runs, nil
+}
+
 // FindTaskRun returns a task run (without its attempts); ErrNotFound when
 // missing.
 func (s *Store) FindTaskRun(ctx context.Context, id string) (*models.TaskRun, error) {

@@ -277,3 +277,37 @@ func TestObservePendingConfirmations(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{run.ID}, deep)
 }
+
+// TestFindJobRuns loads several runs with their children at once; an
+// unknown ID is left out.
+func TestFindJobRuns(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		job := newJob(time.Now(), "runlog")
+		require.NoError(t, s.CreateJobSpec(ctx, job))
+		want := map[string]uint{}
+		var ids []string
+		for i := range 3 {
+			run := newRun(t, s, job, logRequest(common.HexToHash("0xb1"), common.HexToHash("0xa1"), uint(i)))
+			want[run.ID] = uint(i)
+			ids = append(ids, run.ID)
+		}
+		runs, err := s.FindJobRuns(ctx, append(ids, "missing"))
+		require.NoError(t, err)
+		require.Len(t, runs, 3)
+		for _, got := range runs {
+			index, ok := want[got.ID]
+			require.True(t, ok, "run %s was not asked for", got.ID)
+			require.NotNil(t, got.RunRequest)
+			require.EqualValues(t, index, *got.RunRequest.LogIndex, "its own request")
+			require.Len(t, got.TaskRuns, 3)
+			for i, tr := range got.TaskRuns {
+				require.Equal(t, i, tr.Index, "task runs in order")
+			}
+		}
+		none, err := s.FindJobRuns(ctx, nil)
+		require.NoError(t, err)
+		require.Empty(t, none)
+	})
+}

@@ -364,6 +364,17 @@ func TestInsertTxs(t *testing.T) {
 		}
 		assert.Equal(t, "9", batch[1].Attempts[1].GasPrice.String())
 
+		byRun, err := s.TxsByTaskRunIDs(ctx, []string{"run-a", "run-b", "missing"})
+		require.NoError(t, err)
+		require.Len(t, byRun, 2, "a task run without a tx is left out")
+		assert.Equal(t, batch[0].ID, byRun["run-a"].ID)
+		assert.Equal(t, batch[2].ID, byRun["run-b"].ID)
+		require.Len(t, byRun["run-b"].Attempts, 1)
+		assert.Equal(t, hashN(3), byRun["run-b"].Attempts[0].Hash)
+		none, err := s.TxsByTaskRunIDs(ctx, nil)
+		require.NoError(t, err)
+		assert.Empty(t, none)
+
 		err = s.Transact(ctx, func(db *store.Store) error {
 			ok, err := db.InsertTxs(ctx, []*models.Tx{newTestTx("run-c", a, 2, hashN(5)), newTestTx("run-a", a, 3, hashN(6))})
 			require.NoError(t, err)
