@@ -317,11 +317,7 @@ func TestNoGapFromAStaleNonce(t *testing.T) {
 		c.StallResendBlocks = 1
 	}})
 	client := &laggingNonceClient{atomicClient: e.chain}
-	m, err := txmanager.New(e.cfg, e.db, client, e.ks, e.lggr)
-	require.NoError(t, err)
-	m.OnTxFinal(func(_ context.Context, tx *models.Tx) { e.final <- tx })
-	t.Cleanup(func() { require.NoError(t, m.Close()) })
-	require.NoError(t, m.Start(e.ctx))
+	m := e.managerOn(client)
 
 	first, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "stale-a", To: sink, GasLimit: 21_000})
 	require.NoError(t, err)
@@ -376,11 +372,7 @@ func (c *lateReceiptClient) TransactionReceipt(ctx context.Context, h common.Has
 func TestLateReceiptIsNotAnotherSender(t *testing.T) {
 	e := setup(t, setupOpts{cfg: func(c *txmanager.Config) { c.BumpThreshold = 1 }})
 	client := &lateReceiptClient{atomicClient: e.chain}
-	m, err := txmanager.New(e.cfg, e.db, client, e.ks, e.lggr)
-	require.NoError(t, err)
-	m.OnTxFinal(func(_ context.Context, tx *models.Tx) { e.final <- tx })
-	t.Cleanup(func() { require.NoError(t, m.Close()) })
-	require.NoError(t, m.Start(e.ctx))
+	m := e.managerOn(client)
 
 	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "late-receipt", To: sink, GasLimit: 21_000})
 	require.NoError(t, err)

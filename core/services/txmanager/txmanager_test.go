@@ -151,7 +151,13 @@ func setup(t *testing.T, o setupOpts) *env {
 // test ends.
 func (e *env) manager() *txmanager.TxManager {
 	e.t.Helper()
-	m := e.newManager()
+	return e.managerOn(e.chain)
+}
+
+// managerOn is manager over client (a fake for a fault of the chain).
+func (e *env) managerOn(client txmanager.Client) *txmanager.TxManager {
+	e.t.Helper()
+	m := e.newManagerOn(client)
 	require.NoError(e.t, m.Start(e.ctx))
 	return m
 }
@@ -159,7 +165,12 @@ func (e *env) manager() *txmanager.TxManager {
 // newManager returns a TxManager that is not started.
 func (e *env) newManager() *txmanager.TxManager {
 	e.t.Helper()
-	m, err := txmanager.New(e.cfg, e.db, e.chain, e.ks, e.lggr)
+	return e.newManagerOn(e.chain)
+}
+
+func (e *env) newManagerOn(client txmanager.Client) *txmanager.TxManager {
+	e.t.Helper()
+	m, err := txmanager.New(e.cfg, e.db, client, e.ks, e.lggr)
 	require.NoError(e.t, err)
 	m.OnTxFinal(func(_ context.Context, tx *models.Tx) { e.final <- tx })
 	e.t.Cleanup(func() { require.NoError(e.t, m.Close()) })
