@@ -290,6 +290,18 @@ func (m *TxManager) passHeadHash() common.Hash {
 	return m.passHead.Hash
 }
 
+// passHeadNumber is the number of the head the current pass began at,
+// else of the latest head; 0 before any head.
+func (m *TxManager) passHeadNumber() int64 {
+	if h := m.passHead; h != nil {
+		return h.Number
+	}
+	if h := m.latestHead(); h != nil {
+		return h.Number
+	}
+	return 0
+}
+
 func (m *TxManager) rpcCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, m.cfg.RPCTimeout)
 }

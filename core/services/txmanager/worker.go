@@ -601,12 +601,7 @@ func (m *TxManager) markBroadcast(ctx context.Context, tx *models.Tx, a *models.
 	// The head the pass began at, not the latest: a head that arrived
 	// while this attempt was sent may not include it, so its block must
 	// still look up the receipt.
-	var block int64
-	if h := m.passHead; h != nil {
-		block = h.Number
-	} else if h := m.latestHead(); h != nil {
-		block = h.Number
-	}
+	block := m.passHeadNumber()
 	if err := m.db.MarkTxAttemptBroadcast(ctx, a.ID, now, block); err != nil {
 		return err
 	}
@@ -673,12 +668,7 @@ func (m *TxManager) nonceTooLow(ctx context.Context, tx *models.Tx) (bool, error
 		m.lggr.WarnContext(ctx, "nonce too low but not yet mined; retrying", "tx_id", tx.ID, "nonce", tx.Nonce, "chain_nonce", chainNonce)
 		return true, nil
 	}
-	var head int64
-	if h := m.passHead; h != nil {
-		head = h.Number
-	} else if h := m.latestHead(); h != nil {
-		head = h.Number
-	}
+	head := m.passHeadNumber()
 	seen, ok := m.nonceGone[tx.ID]
 	if !ok {
 		m.nonceGone[tx.ID] = head
