@@ -84,21 +84,20 @@ func (s *Store) SaveRunsSteps(ctx context.Context, steps []RunSteps) error {
 }
 
 // saveStepsResults saves the results of the runs and task runs of steps
-// as saveStepResults does for one run, on PostgreSQL with one INSERT for
-// the new results and one UPDATE for the saved ones however many runs
-// there are (a batch of answers would otherwise pay a round trip per run).
+// (one run's, for SaveJobRunSteps): the new ones with one multi-row
+// INSERT, the saved ones updated in place, on PostgreSQL with one UPDATE
+// however many there are (a batch of answers would otherwise pay a round
+// trip per run).
 func (s *Store) saveStepsResults(ctx context.Context, steps []RunSteps, now time.Time) error {
 	var fresh, saved []*models.RunResult
-	var ids []**int64
+	var ids, savedIDs []**int64
 	add := func(r *models.RunResult, id **int64) {
 		switch {
 		case r == nil:
 		case r.ID == 0:
 			fresh, ids = append(fresh, r), append(ids, id)
 		default:
-			saved = append(saved, r)
-			rid := r.ID
-			*id = &rid
+			saved, savedIDs = append(saved, r), append(savedIDs, id)
 		}
 	}
 	for _, st := range steps {
@@ -108,7 +107,13 @@ func (s *Store) saveStepsResults(ctx context.Context, steps []RunSteps, now time
 		}
 	}
 	db := s.conn(ctx)
-	if len(saved) > 0 {
+	if len(saved) == 1 || (len(saved) > 1 && s.Dialect() != DialectPostgres) {
+		for i, r := range saved {
+			if err := s.saveResult(ctx, r, savedIDs[i]); err != nil {
+				return err
+			}
+		}
+	} else if len(saved) > 1 {
 		var sql strings.Builder
 		sql.WriteString(`UPDATE run_results AS r SET data = v.data, status = v.status, error_message = v.error_message,
 			updated_at = v.updated_at FROM (VALUES `)
@@ -123,6 +128,10 @@ func (s *Store) saveStepsResults(ctx context.Context, steps []RunSteps, now time
 		sql.WriteString(`) AS v(id, data, status, error_message, updated_at) WHERE r.id = v.id`)
 		if err := db.Exec(sql.String(), args...).Error; err != nil {
 			return fmt.Errorf("saving %d run results: %w", len(saved), translate(err))
+		}
+		for i, r := range saved {
+			rid := r.ID
+			*savedIDs[i] = &rid
 		}
 	}
 	if len(fresh) == 0 {

@@ -152,7 +152,7 @@ func (s *Store) saveJobRun(ctx context.Context, run *models.JobRun, trs []*model
 	now := time.Now().UTC()
 	write := func(tx *Store) error {
 		db := tx.conn(ctx)
-		if err := tx.saveStepResults(ctx, run, trs); err != nil {
+		if err := tx.saveStepsResults(ctx, []RunSteps{{Run: run, TaskRuns: trs}}, now); err != nil {
 			return err
 		}
 		res := db.Model(&models.JobRun{}).
@@ -201,42 +201,6 @@ func (s *Store) saveJobRun(ctx context.Context, run *models.JobRun, trs []*model
 	}
 	if err != nil {
 		return fmt.Errorf("saving job run %s: %w", run.ID, err)
-	}
-	return nil
-}
-
-// saveStepResults saves the run's result and those of trs: the new ones with
-// one multi-row INSERT, the others updated in place.
-func (s *Store) saveStepResults(ctx context.Context, run *models.JobRun, trs []*models.TaskRun) error {
-	var fresh []*models.RunResult
-	var ids []**int64
-	add := func(r *models.RunResult, id **int64) error {
-		switch {
-		case r == nil:
-		case r.ID == 0:
-			fresh, ids = append(fresh, r), append(ids, id)
-		default:
-			return s.saveResult(ctx, r, id)
-		}
-		return nil
-	}
-	if err := add(run.Result, &run.ResultID); err != nil {
-		return err
-	}
-	for _, tr := range trs {
-		if err := add(tr.Result, &tr.ResultID); err != nil {
-			return err
-		}
-	}
-	if len(fresh) == 0 {
-		return nil
-	}
-	if err := s.conn(ctx).Create(&fresh).Error; err != nil {
-		return fmt.Errorf("saving run results: %w", translate(err))
-	}
-	for i, r := range fresh {
-		rid := r.ID
-		*ids[i] = &rid
 	}
 	return nil
 }
