@@ -106,7 +106,9 @@ func (g *groupSaver) write(batch []*saveReq) {
 }
 
 // resultIDs remembers the result IDs of one run's steps, which a save
-// sets as it inserts results, so that a rolled back save can be undone.
+// sets as it inserts results, so that a rolled back save can be undone
+// (a failed group commit here; a failed answer transaction in
+// answerSave).
 type resultIDs struct {
 	results []*models.RunResult
 	ids     []int64

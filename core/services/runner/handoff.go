@@ -192,9 +192,7 @@ type answerSave struct {
 	trState  models.RunStatus
 	attempts int
 	result   *models.RunResult
-	results  []*models.RunResult
-	ids      []**int64
-	oldIDs   []*int64
+	ids      resultIDs // of the steps handed out, to undo
 }
 
 var _ AnswerRecorder = (*answerSave)(nil)
@@ -211,13 +209,10 @@ func (a *answerSave) Steps() store.RunSteps {
 	tr.Attempts++
 	tr.Result = mergeResult(tr.Result, models.RunResult{Data: a.input, Status: status})
 	trs := append(slices.Clip(u.trs), tr)
-	a.results, a.ids, a.oldIDs = nil, nil, nil
-	a.note(run.Result, &run.ResultID)
-	for _, t := range trs {
-		a.note(t.Result, &t.ResultID)
-	}
 	attempts := append(slices.Clip(u.attempts), models.TaskRunAttempt{TaskRunID: tr.ID, Attempt: tr.Attempts, Status: status})
-	return store.RunSteps{Run: run, TaskRuns: trs, Attempts: attempts}
+	steps := store.RunSteps{Run: run, TaskRuns: trs, Attempts: attempts}
+	a.ids = noteResultIDs(steps)
+	return steps
 }
 
 func (a *answerSave) Result(hash common.Hash) (*models.RunResult, error) {
@@ -232,13 +227,6 @@ func (a *answerSave) Result(hash common.Hash) (*models.RunResult, error) {
 	return a.tr.Result, nil
 }
 
-// note remembers a result that has no row yet.
-func (a *answerSave) note(r *models.RunResult, id **int64) {
-	if r != nil && r.ID == 0 {
-		a.results, a.ids, a.oldIDs = append(a.results, r), append(a.ids, id), append(a.oldIDs, *id)
-	}
-}
-
 // done reports whether the TxSender took the steps (nil: no ethtx).
 func (a *answerSave) done() bool { return a != nil && a.called }
 
@@ -247,10 +235,7 @@ func (a *answerSave) undo() {
 	if !a.done() {
 		return
 	}
-	for i, r := range a.results {
-		r.ID = 0
-		*a.ids[i] = a.oldIDs[i]
-	}
+	a.ids.restore()
 	a.run.Status, a.tr.Status, a.tr.Attempts, a.tr.Result = a.runState, a.trState, a.attempts, a.result
 	a.called = false
 }
