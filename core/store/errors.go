@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
 
@@ -34,6 +35,16 @@ func translate(err error) error {
 		return ErrDuplicate
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
 		return ErrMissingReference
+	}
+	// Raw statements read with Scan skip gorm's own translation.
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23505": // unique_violation
+			return ErrDuplicate
+		case "23503": // foreign_key_violation
+			return ErrMissingReference
+		}
 	}
 	return err
 }

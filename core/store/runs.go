@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -41,6 +40,16 @@ func withRunChildren(db *gorm.DB) *gorm.DB {
 func (s *Store) CreateJobRun(ctx context.Context, run *models.JobRun) error {
 	if run == nil || run.ID == "" || run.JobSpecID == "" {
 		return errors.New("creating job run: run ID and job ID are required")
+	}
+	if s.Dialect() == DialectPostgres {
+		saved := snapshotIDs([]*models.JobRun{run})
+		if done, err := s.insertRunsStatement(ctx, []*models.JobRun{run}); done {
+			if err != nil {
+				saved.restore()
+				return fmt.Errorf("creating job run %s: %w", run.ID, err)
+			}
+			return nil
+		}
 	}
 	err := s.Transact(ctx, func(tx *Store) error {
 		db := tx.conn(ctx)
@@ -150,9 +159,16 @@ func (s *Store) SaveJobRunSteps(ctx context.Context, run *models.JobRun, trs []*
 
 func (s *Store) saveJobRun(ctx context.Context, run *models.JobRun, trs []*models.TaskRun, attempts []models.TaskRunAttempt) error {
 	now := time.Now().UTC()
+	if s.Dialect() == DialectPostgres {
+		// One statement, all or nothing: no transaction needed.
+		if err := s.saveStepsStatement(ctx, []RunSteps{{Run: run, TaskRuns: trs, Attempts: attempts}}, now, true); err != nil {
+			return fmt.Errorf("saving job run %s: %w", run.ID, err)
+		}
+		return nil
+	}
 	write := func(tx *Store) error {
 		db := tx.conn(ctx)
-		if err := tx.saveStepsResults(ctx, []RunSteps{{Run: run, TaskRuns: trs}}, now); err != nil {
+		if err := tx.saveStepsResults(ctx, []RunSteps{{Run: run, TaskRuns: trs}}); err != nil {
 			return err
 		}
 		res := db.Model(&models.JobRun{}).
@@ -205,38 +221,10 @@ func (s *Store) saveJobRun(ctx context.Context, run *models.JobRun, trs []*model
 	return nil
 }
 
-// updateTaskRuns writes the changing state of trs. On PostgreSQL, where
-// every statement is a round trip, several task runs take one UPDATE.
+// updateTaskRuns writes the changing state of trs, one by one (SQLite
+// has no round trips to save; PostgreSQL uses saveStepsStatement).
 func (s *Store) updateTaskRuns(ctx context.Context, trs []*models.TaskRun, now time.Time) error {
 	db := s.conn(ctx)
-	if len(trs) > 1 && s.Dialect() == DialectPostgres {
-		var sql strings.Builder
-		sql.WriteString(`UPDATE task_runs AS t SET status = v.status, result_id = v.result_id, confirmations = v.confirmations,
-			min_required_incoming_confirmations = v.min_required, attempts = v.attempts, wake_at = v.wake_at, updated_at = v.updated_at
-			FROM (VALUES `)
-		args := make([]any, 0, len(trs)*8)
-		for i, tr := range trs {
-			if i > 0 {
-				sql.WriteString(", ")
-			}
-			// Typed placeholders: VALUES would otherwise make them text.
-			sql.WriteString("(?::varchar, ?::varchar, ?::bigint, ?::bigint, ?::bigint, ?::integer, ?::timestamptz, ?::timestamptz)")
-			args = append(args, tr.ID, string(tr.Status), tr.ResultID, int64(tr.Confirmations),
-				int64(tr.MinRequiredIncomingConfirmations), tr.Attempts, tr.WakeAt, now)
-		}
-		sql.WriteString(`) AS v(id, status, result_id, confirmations, min_required, attempts, wake_at, updated_at) WHERE t.id = v.id`)
-		res := db.Exec(sql.String(), args...)
-		if res.Error != nil {
-			return fmt.Errorf("saving %d task runs: %w", len(trs), translate(res.Error))
-		}
-		if res.RowsAffected != int64(len(trs)) {
-			return fmt.Errorf("saving %d task runs: %d updated", len(trs), res.RowsAffected)
-		}
-		for _, tr := range trs {
-			tr.UpdatedAt = now
-		}
-		return nil
-	}
 	for _, tr := range trs {
 		err := db.Model(&models.TaskRun{}).Where("id = ?", tr.ID).Updates(map[string]any{
 			"status":                              tr.Status,

@@ -33,6 +33,15 @@ func (s *Store) CreateJobRuns(ctx context.Context, runs []*models.JobRun) error 
 		}
 	}
 	saved := snapshotIDs(runs)
+	if s.Dialect() == DialectPostgres {
+		if done, err := s.insertRunsStatement(ctx, runs); done {
+			if err != nil {
+				saved.restore()
+				return fmt.Errorf("creating %d job runs: %w", len(runs), err)
+			}
+			return nil
+		}
+	}
 	err := s.Transact(ctx, func(tx *Store) error { return tx.insertRuns(ctx, runs) })
 	if err != nil {
 		saved.restore()
