@@ -164,21 +164,11 @@ func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
 	}
 	txs := make([]*models.Tx, len(batch))
 	err := s.store.Transact(ctx, func(db *store.Store) error {
-		var steps []store.RunSteps
-		for _, r := range batch {
-			if r.rec != nil {
-				steps = append(steps, r.rec.Steps())
-			} else if err := db.SetTaskRunStatus(r.ctx, r.req.TaskRunID, models.RunStatusPendingOutgoingConfirmations); err != nil {
-				return err
-			}
-		}
-		if err := db.SaveRunsSteps(ctx, steps); err != nil {
-			return err
-		}
-		// The key's nonce lock is taken here and held for one claim and
-		// one insert for the whole batch, the results and the commit (a
-		// task run that has a tx already fails the batch; on its own,
-		// CreateTx returns that tx).
+		// The key's nonce lock is taken first and held for the batch's
+		// claim, its txs, the steps and the commit (a task run that has a
+		// tx already fails the batch; on its own, CreateTx returns that
+		// tx). The txs come first so that the steps are saved with each
+		// answer's hash in its result: one statement fewer.
 		reqs := make([]txmanager.TxRequest, len(batch))
 		for i, r := range batch {
 			reqs[i] = r.req
@@ -188,18 +178,23 @@ func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
 			return err
 		}
 		copy(txs, created)
-		var results []*models.RunResult
+		var steps []store.RunSteps
 		for i, r := range batch {
-			tx := txs[i]
-			if r.rec != nil {
-				res, err := r.rec.Result(txHash(tx))
-				if err != nil {
+			if r.rec == nil {
+				if err := db.SetTaskRunStatus(r.ctx, r.req.TaskRunID, models.RunStatusPendingOutgoingConfirmations); err != nil {
 					return err
 				}
-				results = append(results, res)
+				continue
 			}
+			st, err := answerSteps(r.rec, txs[i])
+			if err != nil {
+				return err
+			}
+			steps = append(steps, st)
 		}
-		return db.SaveRunResultsData(ctx, results)
+		// The store refuses a finished run (cancelled meanwhile): the
+		// transaction, its txs among it, is rolled back.
+		return db.SaveRunsSteps(ctx, steps)
 	})
 	if err != nil {
 		finish(true)
@@ -217,28 +212,34 @@ func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
 func (s *RunTxSender) recordOne(ctx context.Context, r *answerReq) (*models.Tx, error) {
 	var tx *models.Tx
 	err := s.store.Transact(ctx, func(db *store.Store) error {
+		var err error
+		if tx, err = s.txm.CreateTx(ctx, db, r.req); err != nil {
+			return err
+		}
+		if r.rec == nil {
+			return db.SetTaskRunStatus(ctx, r.req.TaskRunID, models.RunStatusPendingOutgoingConfirmations)
+		}
 		// The run's worker hands over the task's pause with the steps it
 		// has not saved yet; the store refuses a finished run, as
-		// SetTaskRunStatus does.
-		if r.rec != nil {
-			st := r.rec.Steps()
-			if err := db.SaveJobRunSteps(ctx, st.Run, st.TaskRuns, st.Attempts...); err != nil {
-				return err
-			}
-		} else if err := db.SetTaskRunStatus(ctx, r.req.TaskRunID, models.RunStatusPendingOutgoingConfirmations); err != nil {
-			return err
-		}
-		var err error
-		if tx, err = s.txm.CreateTx(ctx, db, r.req); err != nil || r.rec == nil {
-			return err
-		}
-		res, err := r.rec.Result(txHash(tx))
+		// SetTaskRunStatus does, and the tx is rolled back with it.
+		st, err := answerSteps(r.rec, tx)
 		if err != nil {
 			return err
 		}
-		return db.SaveRunResultsData(ctx, []*models.RunResult{res})
+		return db.SaveJobRunSteps(ctx, st.Run, st.TaskRuns, st.Attempts...)
 	})
 	return tx, err
+}
+
+// answerSteps is the run's steps to save with its answer's tx: the
+// worker's unsaved steps and the ethtx task's pause, with the tx's hash in
+// the task's result.
+func answerSteps(rec runner.AnswerRecorder, tx *models.Tx) (store.RunSteps, error) {
+	st := rec.Steps()
+	if err := rec.Result(txHash(tx)); err != nil {
+		return store.RunSteps{}, err
+	}
+	return st, nil
 }
 
 // txHash is the hash of tx's mined attempt once known, else its latest

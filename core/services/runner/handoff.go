@@ -118,13 +118,14 @@ func (r *JobRunner) findJob(ctx context.Context, id string) (*models.JobSpec, er
 // records the task's transaction, so the answer and the steps that led to
 // it commit together. Steps marks the task (and run) paused in
 // pending_outgoing_confirmations and returns the run's unsaved steps with
-// that pause; they are saved before the transaction is created (the store
-// refuses a finished run, so no answer is created for it). Result puts the
-// transaction's hash in the task's result and returns it, to save after.
-// A TxSender that retries its database transaction calls Steps again.
+// that pause; Result then puts the transaction's hash in the task's
+// result, which is among those steps. The TxSender saves the steps after
+// creating the transaction, in the same database transaction: the store
+// refuses a finished run, and the answer is rolled back with it. A
+// TxSender that retries its database transaction calls Steps again.
 type AnswerRecorder interface {
 	Steps() store.RunSteps
-	Result(hash common.Hash) (*models.RunResult, error)
+	Result(hash common.Hash) error
 }
 
 type recorderKey struct{}
@@ -215,16 +216,16 @@ func (a *answerSave) Steps() store.RunSteps {
 	return steps
 }
 
-func (a *answerSave) Result(hash common.Hash) (*models.RunResult, error) {
+func (a *answerSave) Result(hash common.Hash) error {
 	if !a.called || a.tr.Result == nil {
-		return nil, errors.New("recording the answer's hash before its task's steps")
+		return errors.New("recording the answer's hash before its task's steps")
 	}
 	data, err := models.SetJSONKey(a.input, "result", hash.Hex())
 	if err != nil {
-		return nil, fmt.Errorf("recording the answer's hash: %w", err)
+		return fmt.Errorf("recording the answer's hash: %w", err)
 	}
 	a.tr.Result.Data = data
-	return a.tr.Result, nil
+	return nil
 }
 
 // done reports whether the TxSender took the steps (nil: no ethtx).
