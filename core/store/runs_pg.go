@@ -16,13 +16,13 @@ const maxStatementParams = 60000
 
 // Columns written by insertRunsStatement, in its placeholders' order.
 const (
-	runRequestColumns = `id, job_spec_id, request_id, requester, oracle_address, payment, callback_addr,
+	runRequestColumns = `job_spec_id, request_id, requester, oracle_address, payment, callback_addr,
 		callback_function_id, cancel_expiration, data_version, block_number, block_hash, tx_hash, log_index,
 		request_params, created_at`
-	runRequestParams = 15 // all but id
+	runRequestParams = 16 // and the ordinal
 	jobRunColumns    = `id, job_spec_id, initiator_id, initiator_type, status, run_request_id, creation_height,
 		observed_height, payment, created_at, updated_at, finished_at`
-	jobRunParams   = 11 // all but run_request_id
+	jobRunParams   = 12 // run_request_id as an ordinal
 	taskRunColumns = `id, job_run_id, task_spec_id, "index", type, status, confirmations,
 		min_required_incoming_confirmations, attempts, wake_at, created_at, updated_at`
 	taskRunParams = 12
@@ -70,45 +70,48 @@ func (s *Store) insertRunsStatement(ctx context.Context, runs []*models.JobRun) 
 	// generic plan instead of planning each time.
 	sql.WriteString(`WITH ids AS MATERIALIZED (
 		SELECT o, nextval('run_requests_id_seq'::regclass) AS id FROM generate_series(1, ` + strconv.Itoa(nreq) + `) AS o)`)
-	// Rows go straight into INSERT ... VALUES, so each placeholder takes
-	// its column's type; a run names its request by ordinal.
+	// A run names its request by ordinal. The requests and runs are typed
+	// VALUES joined to the new IDs (a subquery per row would be planned
+	// per row); the task runs go straight into INSERT ... VALUES.
 	requestOf := make([]int, len(runs)) // 0: none
 	if nreq > 0 {
-		sql.WriteString(`,
-	rq AS (INSERT INTO run_requests (` + runRequestColumns + `) VALUES `)
-		o := 0
+		rq := newPGValues("integer", "varchar", "bytea", "bytea", "bytea", "text", "bytea", "bytea", "text", "text",
+			"bigint", "bytea", "bytea", "bigint", "text", "timestamptz")
 		for k, run := range runs {
 			rr := run.RunRequest
 			if rr == nil {
 				continue
 			}
-			o++
-			requestOf[k] = o
-			if o > 1 {
-				sql.WriteString(", ")
-			}
-			sql.WriteString("((SELECT id FROM ids WHERE o = " + strconv.Itoa(o) + "), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, run.JobSpecID, rr.RequestID, rr.Requester, rr.OracleAddress, rr.Payment, rr.CallbackAddr,
+			requestOf[k] = rq.n + 1
+			rq.add(rq.n+1, run.JobSpecID, rr.RequestID, rr.Requester, rr.OracleAddress, rr.Payment, rr.CallbackAddr,
 				rr.CallbackFunctionID, rr.CancelExpiration, rr.DataVersion, rr.BlockNumber, rr.BlockHash, rr.TxHash,
 				rr.LogIndex, rr.RequestParams, orNow(rr.CreatedAt))
 		}
-		sql.WriteString(")")
+		sql.WriteString(`,
+	rq AS (INSERT INTO run_requests (id, ` + runRequestColumns + `)
+		SELECT ids.id, v.job_spec_id, v.request_id, v.requester, v.oracle_address, v.payment, v.callback_addr,
+			v.callback_function_id, v.cancel_expiration, v.data_version, v.block_number, v.block_hash, v.tx_hash,
+			v.log_index, v.request_params, v.created_at
+		FROM (VALUES ` + rq.String() + `) AS v(o, ` + runRequestColumns + `) JOIN ids ON ids.o = v.o)`)
+		args = append(args, rq.args...)
 	}
-	sql.WriteString(`,
-	jr AS (INSERT INTO job_runs (` + jobRunColumns + `) VALUES `)
+	jr := newPGValues("varchar", "varchar", "bigint", "varchar", "varchar", "integer", "text", "text", "text",
+		"timestamptz", "timestamptz", "timestamptz")
 	for k, run := range runs {
-		if k > 0 {
-			sql.WriteString(", ")
-		}
-		req := "NULL"
+		var o *int
 		if requestOf[k] > 0 {
-			req = "(SELECT id FROM ids WHERE o = " + strconv.Itoa(requestOf[k]) + ")"
+			o = &requestOf[k]
 		}
-		sql.WriteString("(?, ?, ?, ?, ?, " + req + ", ?, ?, ?, ?, ?, ?)")
-		args = append(args, run.ID, run.JobSpecID, run.InitiatorID, run.InitiatorType, string(run.Status),
+		jr.add(run.ID, run.JobSpecID, run.InitiatorID, run.InitiatorType, string(run.Status), o,
 			run.CreationHeight, run.ObservedHeight, run.Payment, orNow(run.CreatedAt), orNow(run.UpdatedAt), run.FinishedAt)
 	}
-	sql.WriteString(")")
+	sql.WriteString(`,
+	jr AS (INSERT INTO job_runs (` + jobRunColumns + `)
+		SELECT v.id, v.job_spec_id, v.initiator_id, v.initiator_type, v.status, ids.id, v.creation_height,
+			v.observed_height, v.payment, v.created_at, v.updated_at, v.finished_at
+		FROM (VALUES ` + jr.String() + `) AS v(id, job_spec_id, initiator_id, initiator_type, status, rq_o, creation_height,
+			observed_height, payment, created_at, updated_at, finished_at) LEFT JOIN ids ON ids.o = v.rq_o)`)
+	args = append(args, jr.args...)
 	var ntr int
 	for _, run := range runs {
 		for i := range run.TaskRuns {
@@ -129,14 +132,13 @@ func (s *Store) insertRunsStatement(ctx context.Context, runs []*models.JobRun) 
 		sql.WriteString(")")
 	}
 	sql.WriteString(`
-	SELECT COALESCE((SELECT string_agg(id::text, ',' ORDER BY o) FROM ids), '') AS request_ids`)
+	SELECT COALESCE((SELECT string_agg(id::text, ',' ORDER BY o) FROM ids), '')`)
 
-	// Scan, not Row: gorm translates the driver's errors (a duplicate log).
-	var out struct{ RequestIDs string }
-	if err := s.conn(ctx).Raw(sql.String(), args...).Scan(&out).Error; err != nil {
-		return true, fmt.Errorf("saving %d runs: %w", len(runs), translate(err))
+	var requestIDs string
+	if err := queryRow(ctx, s, sql.String(), args, &requestIDs); err != nil {
+		return true, fmt.Errorf("saving %d runs: %w", len(runs), err)
 	}
-	ids, err := parseIDs(out.RequestIDs, nreq)
+	ids, err := parseIDs(requestIDs, nreq)
 	if err != nil {
 		return true, fmt.Errorf("saving %d run requests: %w", nreq, err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -423,8 +424,8 @@ func (s *Store) insertTxsPostgres(ctx context.Context, txs []*models.Tx) (bool, 
 	}
 	q.WriteString(") AS v (from_address, tx_nonce, hash, nonce, gas_price, gas_fee_cap, gas_tip_cap, signed_raw_tx, broadcast_at," +
 		" broadcast_block, created_at) ON v.from_address = t.from_address AND v.tx_nonce = t.nonce RETURNING id, tx_id, hash")
-	var rows []insertedAttempt
-	if err := s.conn(ctx).Raw(q.String(), args...).Scan(&rows).Error; err != nil {
+	rows, err := queryInserted(ctx, s, q.String(), args)
+	if err != nil {
 		return false, err
 	}
 	byHash := make(map[common.Hash]insertedAttempt, len(rows))
@@ -451,8 +452,10 @@ func (s *Store) insertTxsEach(ctx context.Context, txs []*models.Tx) (bool, erro
 	var q strings.Builder
 	args := writeTxInsert(&q, txs, 18*len(txs))
 	q.WriteString(" ON CONFLICT (task_run_id) DO NOTHING RETURNING id, from_address, nonce")
-	var rows []insertedTx
-	if err := s.conn(ctx).Raw(q.String(), args...).Scan(&rows).Error; err != nil {
+	rows, err := queryAll(ctx, s, q.String(), args, func(r *sql.Rows, t *insertedTx) error {
+		return r.Scan(&t.ID, &t.FromAddress, &t.Nonce)
+	})
+	if err != nil {
 		return false, err
 	}
 	ids := make(map[txKey]int64, len(rows))
@@ -484,8 +487,8 @@ func (s *Store) insertTxsEach(ctx context.Context, txs []*models.Tx) (bool, erro
 		return false, nil
 	}
 	q.WriteString(" RETURNING id, tx_id, hash")
-	var attempts []insertedAttempt
-	if err := s.conn(ctx).Raw(q.String(), args...).Scan(&attempts).Error; err != nil {
+	attempts, err := queryInserted(ctx, s, q.String(), args)
+	if err != nil {
 		return false, err
 	}
 	byHash := make(map[common.Hash]int64, len(attempts))
@@ -526,6 +529,32 @@ type insertedAttempt struct {
 	Hash []byte
 }
 
+// queryInserted runs a statement that returns inserted attempts.
+func queryInserted(ctx context.Context, s *Store, query string, args []any) ([]insertedAttempt, error) {
+	return queryAll(ctx, s, query, args, func(r *sql.Rows, a *insertedAttempt) error {
+		return r.Scan(&a.ID, &a.TxID, &a.Hash)
+	})
+}
+
+// queryAll runs a raw statement and scans each row it returns: as
+// queryRow, not through gorm's Scan.
+func queryAll[T any](ctx context.Context, s *Store, query string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	rows, err := s.conn(ctx).Raw(query, args...).Rows()
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, v)
+	}
+	return out, translate(rows.Err())
+}
+
 // insertTxPostgres saves tx and its attempts in one statement: the tx
 // insert, skipped on a task run conflict, feeds the attempts' insert.
 func (s *Store) insertTxPostgres(ctx context.Context, tx *models.Tx) (bool, error) {
@@ -548,8 +577,8 @@ func (s *Store) insertTxPostgres(ctx context.Context, tx *models.Tx) (bool, erro
 		}
 		q.WriteString(") AS v RETURNING id, tx_id, hash")
 	}
-	var rows []insertedAttempt
-	if err := s.conn(ctx).Raw(q.String(), args...).Scan(&rows).Error; err != nil {
+	rows, err := queryInserted(ctx, s, q.String(), args)
+	if err != nil {
 		return false, err
 	}
 	if len(rows) == 0 {
