@@ -11,17 +11,64 @@ import (
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
 
-// saveStepsStatement saves steps on PostgreSQL with one statement, one
-// round trip however many runs, task runs, results and attempts there
-// are: new results get IDs from their sequence in the statement itself,
-// so the rows that point at them are written by the same statement.
+// saveStepsSQL saves the steps of runs in one statement. Each column
+// comes as an array (unnested), so the text is the same for every batch:
+// parsed once per connection, its plan kept (see insertRunsSQL). New
+// results take IDs from their sequence inside the statement, so the rows
+// that point at them (by ordinal) are written by the same statement. The
+// other rows are written only when every run was updated (ok).
+var saveStepsSQL = `WITH fresh AS MATERIALIZED (
+	SELECT * FROM unnest($1::integer[], $2::text[], $3::varchar[], $4::text[]) AS v(o, data, status, error_message)),
+ids AS MATERIALIZED (SELECT o, nextval('run_results_id_seq'::regclass) AS id FROM fresh),
+jr AS (UPDATE job_runs AS j SET status = v.status, result_id = COALESCE(ids.id, v.result_id),
+		observed_height = v.observed_height, finished_at = v.finished_at, updated_at = $5::timestamptz
+	FROM unnest($6::varchar[], $7::varchar[], $8::bigint[], $9::integer[], $10::text[], $11::timestamptz[])
+		AS v(id, status, result_id, res_o, observed_height, finished_at)
+	LEFT JOIN ids ON ids.o = v.res_o
+	WHERE j.id = v.id AND j.status NOT IN (` + finishedStatusList() + `) RETURNING j.id),
+ok AS (SELECT count(*) = cardinality($6::varchar[]) AS all_runs FROM jr),
+nr AS (INSERT INTO run_results (id, data, status, error_message, created_at, updated_at)
+	SELECT ids.id, v.data, v.status, v.error_message, $5::timestamptz, $5::timestamptz
+	FROM fresh AS v JOIN ids ON ids.o = v.o CROSS JOIN ok WHERE ok.all_runs),
+ur AS (UPDATE run_results AS r SET data = v.data, status = v.status, error_message = v.error_message,
+		updated_at = $5::timestamptz
+	FROM unnest($12::bigint[], $13::text[], $14::varchar[], $15::text[]) AS v(id, data, status, error_message)
+	CROSS JOIN ok WHERE ok.all_runs AND r.id = v.id),
+tr AS (UPDATE task_runs AS t SET status = v.status, result_id = COALESCE(ids.id, v.result_id),
+		confirmations = v.confirmations, min_required_incoming_confirmations = v.min_required,
+		attempts = v.attempts, wake_at = v.wake_at, updated_at = $5::timestamptz
+	FROM unnest($16::varchar[], $17::varchar[], $18::bigint[], $19::integer[], $20::bigint[], $21::bigint[],
+		$22::integer[], $23::timestamptz[])
+		AS v(id, status, result_id, res_o, confirmations, min_required, attempts, wake_at)
+	LEFT JOIN ids ON ids.o = v.res_o CROSS JOIN ok
+	WHERE ok.all_runs AND t.id = v.id RETURNING t.id),
+at AS (INSERT INTO task_run_attempts (task_run_id, attempt, status, error, created_at)
+	SELECT v.task_run_id, v.attempt, v.status, v.error, v.created_at
+	FROM unnest($24::varchar[], $25::integer[], $26::varchar[], $27::text[], $28::timestamptz[])
+		AS v(task_run_id, attempt, status, error, created_at)
+	CROSS JOIN ok WHERE ok.all_runs RETURNING id)
+SELECT (SELECT count(*) FROM jr), (SELECT count(*) FROM tr),
+	COALESCE((SELECT string_agg(id::text, ',' ORDER BY o) FROM ids), ''),
+	COALESCE((SELECT string_agg(id::text, ',' ORDER BY id) FROM at), '')`
+
+// finishedStatusList is finishedStatuses as SQL literals.
+func finishedStatusList() string {
+	quoted := make([]string, len(finishedStatuses))
+	for i, st := range finishedStatuses {
+		quoted[i] = "'" + string(st) + "'"
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// saveStepsStatement saves steps on PostgreSQL with one statement
+// (saveStepsSQL), one round trip however many runs, task runs, results
+// and attempts there are.
 //
 // Runs that are missing or finished are not updated, and then neither is
-// anything else (the other rows are written only when every run was): for
-// one run the statement is all or nothing without a transaction; for
-// several, the caller's transaction is rolled back on the error. With
-// logAttempts the inserted attempts are appended to their task runs'
-// AttemptLog, as SaveJobRunSteps does.
+// anything else: for one run the statement is all or nothing without a
+// transaction; for several, the caller's transaction is rolled back on
+// the error. With logAttempts the inserted attempts are appended to their
+// task runs' AttemptLog, as SaveJobRunSteps does.
 func (s *Store) saveStepsStatement(ctx context.Context, steps []RunSteps, now time.Time, logAttempts bool) error {
 	var (
 		fresh    []*models.RunResult
@@ -31,13 +78,13 @@ func (s *Store) saveStepsStatement(ctx context.Context, steps []RunSteps, now ti
 	)
 	// resultRef is how a row names its result: a fresh result's ordinal
 	// in the statement's new IDs, or a result ID (nil: none).
-	resultRef := func(r *models.RunResult, id **int64, current *int64) (ordinal *int, resultID *int64) {
+	resultRef := func(r *models.RunResult, id **int64, current *int64) (ordinal *int32, resultID *int64) {
 		switch {
 		case r == nil:
 			return nil, current
 		case r.ID == 0:
 			fresh, freshIDs = append(fresh, r), append(freshIDs, id)
-			o := len(fresh)
+			o := int32(len(fresh))
 			return &o, nil
 		default:
 			saved, savedIDs = append(saved, r), append(savedIDs, id)
@@ -45,25 +92,52 @@ func (s *Store) saveStepsStatement(ctx context.Context, steps []RunSteps, now ti
 			return nil, &rid
 		}
 	}
-	runs := newPGValues("varchar", "varchar", "bigint", "integer", "text", "timestamptz")
-	trs := newPGValues("varchar", "varchar", "bigint", "integer", "bigint", "bigint", "integer", "timestamptz")
-	attempts := newPGValues("varchar", "integer", "varchar", "text", "timestamptz")
-	var taskRuns []*models.TaskRun
-	var inserted []models.TaskRunAttempt
+	var (
+		runs = struct {
+			id, status []string
+			resultID   []*int64
+			resO       []*int32
+			observed   []*string
+			finishedAt []*time.Time
+		}{}
+		trs = struct {
+			id, status               []string
+			resultID                 []*int64
+			resO                     []*int32
+			confirmations, minNeeded []int64
+			attempts                 []int32
+			wakeAt                   []*time.Time
+		}{}
+		ats = struct {
+			taskRunID, status []string
+			attempt           []int32
+			err               []*string
+			createdAt         []time.Time
+		}{}
+		taskRuns []*models.TaskRun
+		inserted []models.TaskRunAttempt
+	)
 	for _, st := range steps {
 		if st.Run == nil || st.Run.ID == "" {
 			return errors.New("run ID is required")
 		}
 		o, rid := resultRef(st.Run.Result, &st.Run.ResultID, st.Run.ResultID)
-		var observed any
-		if st.Run.ObservedHeight != nil {
-			observed = st.Run.ObservedHeight.String()
-		}
-		runs.add(st.Run.ID, string(st.Run.Status), rid, o, observed, st.Run.FinishedAt)
+		runs.id = append(runs.id, st.Run.ID)
+		runs.status = append(runs.status, string(st.Run.Status))
+		runs.resultID = append(runs.resultID, rid)
+		runs.resO = append(runs.resO, o)
+		runs.observed = append(runs.observed, bigText(st.Run.ObservedHeight))
+		runs.finishedAt = append(runs.finishedAt, st.Run.FinishedAt)
 		for _, tr := range st.TaskRuns {
 			o, rid := resultRef(tr.Result, &tr.ResultID, tr.ResultID)
-			trs.add(tr.ID, string(tr.Status), rid, o, int64(tr.Confirmations), int64(tr.MinRequiredIncomingConfirmations),
-				tr.Attempts, tr.WakeAt)
+			trs.id = append(trs.id, tr.ID)
+			trs.status = append(trs.status, string(tr.Status))
+			trs.resultID = append(trs.resultID, rid)
+			trs.resO = append(trs.resO, o)
+			trs.confirmations = append(trs.confirmations, int64(tr.Confirmations))
+			trs.minNeeded = append(trs.minNeeded, int64(tr.MinRequiredIncomingConfirmations))
+			trs.attempts = append(trs.attempts, int32(tr.Attempts))
+			trs.wakeAt = append(trs.wakeAt, tr.WakeAt)
 			taskRuns = append(taskRuns, tr)
 		}
 		for _, a := range st.Attempts {
@@ -71,87 +145,46 @@ func (s *Store) saveStepsStatement(ctx context.Context, steps []RunSteps, now ti
 			if a.CreatedAt.IsZero() {
 				a.CreatedAt = now
 			}
-			attempts.add(a.TaskRunID, a.Attempt, string(a.Status), a.Error, a.CreatedAt)
+			ats.taskRunID = append(ats.taskRunID, a.TaskRunID)
+			ats.attempt = append(ats.attempt, int32(a.Attempt))
+			ats.status = append(ats.status, string(a.Status))
+			ats.err = append(ats.err, a.Error)
+			ats.createdAt = append(ats.createdAt, a.CreatedAt)
 			inserted = append(inserted, a)
 		}
 	}
-
-	var sql strings.Builder
-	var args []any
-	// A literal count, as in insertRunsStatement: one generic plan.
-	sql.WriteString(`WITH ids AS MATERIALIZED (
-		SELECT o, nextval('run_results_id_seq'::regclass) AS id FROM generate_series(1, ` + strconv.Itoa(len(fresh)) + `) AS o),
-	jr AS (UPDATE job_runs AS j SET status = v.status, result_id = COALESCE(ids.id, v.result_id),
-			observed_height = v.observed_height, finished_at = v.finished_at, updated_at = ?::timestamptz
-		FROM (VALUES `)
-	args = append(args, now)
-	sql.WriteString(runs.String())
-	args = append(args, runs.args...)
-	sql.WriteString(`) AS v(id, status, result_id, res_o, observed_height, finished_at) LEFT JOIN ids ON ids.o = v.res_o
-		WHERE j.id = v.id AND j.status NOT IN ? RETURNING j.id),
-	ok AS (SELECT count(*) = ? AS all_runs FROM jr)`)
-	args = append(args, finishedStatuses, runs.n)
-	if len(fresh) > 0 {
-		nr := newPGValues("integer", "text", "varchar", "text")
-		for i, r := range fresh {
-			nr.add(i+1, r.Data, string(r.Status), r.ErrorMessage)
+	resultColumns := func(rs []*models.RunResult) (data, status []string, errs []*string) {
+		for _, r := range rs {
+			d := string(r.Data)
+			if d == "" {
+				d = "null"
+			}
+			data, status, errs = append(data, d), append(status, string(r.Status)), append(errs, r.ErrorMessage)
 		}
-		sql.WriteString(`,
-	nr AS (INSERT INTO run_results (id, data, status, error_message, created_at, updated_at)
-		SELECT ids.id, v.data, v.status, v.error_message, ?::timestamptz, ?::timestamptz
-		FROM (VALUES `)
-		args = append(args, now, now)
-		sql.WriteString(nr.String())
-		args = append(args, nr.args...)
-		sql.WriteString(`) AS v(o, data, status, error_message) JOIN ids ON ids.o = v.o, ok WHERE ok.all_runs)`)
+		return data, status, errs
 	}
-	if len(saved) > 0 {
-		ur := newPGValues("bigint", "text", "varchar", "text")
-		for _, r := range saved {
-			ur.add(r.ID, r.Data, string(r.Status), r.ErrorMessage)
-		}
-		sql.WriteString(`,
-	ur AS (UPDATE run_results AS r SET data = v.data, status = v.status, error_message = v.error_message, updated_at = ?::timestamptz
-		FROM (VALUES `)
-		args = append(args, now)
-		sql.WriteString(ur.String())
-		args = append(args, ur.args...)
-		sql.WriteString(`) AS v(id, data, status, error_message), ok WHERE ok.all_runs AND r.id = v.id)`)
+	freshO := make([]int32, len(fresh))
+	for i := range fresh {
+		freshO[i] = int32(i + 1)
 	}
-	trCount := "0"
-	if trs.n > 0 {
-		sql.WriteString(`,
-	tr AS (UPDATE task_runs AS t SET status = v.status, result_id = COALESCE(ids.id, v.result_id),
-			confirmations = v.confirmations, min_required_incoming_confirmations = v.min_required,
-			attempts = v.attempts, wake_at = v.wake_at, updated_at = ?::timestamptz
-		FROM (VALUES `)
-		args = append(args, now)
-		sql.WriteString(trs.String())
-		args = append(args, trs.args...)
-		sql.WriteString(`) AS v(id, status, result_id, res_o, confirmations, min_required, attempts, wake_at)
-			LEFT JOIN ids ON ids.o = v.res_o CROSS JOIN ok
-		WHERE ok.all_runs AND t.id = v.id RETURNING t.id)`)
-		trCount = "(SELECT count(*) FROM tr)"
+	freshData, freshStatus, freshErr := resultColumns(fresh)
+	savedID := make([]int64, len(saved))
+	for i, r := range saved {
+		savedID[i] = r.ID
 	}
-	attemptIDs := "''"
-	if attempts.n > 0 {
-		sql.WriteString(`,
-	at AS (INSERT INTO task_run_attempts (task_run_id, attempt, status, error, created_at)
-		SELECT v.task_run_id, v.attempt, v.status, v.error, v.created_at FROM (VALUES `)
-		sql.WriteString(attempts.String())
-		args = append(args, attempts.args...)
-		sql.WriteString(`) AS v(task_run_id, attempt, status, error, created_at), ok WHERE ok.all_runs RETURNING id)`)
-		attemptIDs = "COALESCE((SELECT string_agg(id::text, ',' ORDER BY id) FROM at), '')"
+	savedData, savedStatus, savedErr := resultColumns(saved)
+	args := []any{
+		freshO, freshData, freshStatus, freshErr, now,
+		runs.id, runs.status, runs.resultID, runs.resO, runs.observed, runs.finishedAt,
+		savedID, savedData, savedStatus, savedErr,
+		trs.id, trs.status, trs.resultID, trs.resO, trs.confirmations, trs.minNeeded, trs.attempts, trs.wakeAt,
+		ats.taskRunID, ats.attempt, ats.status, ats.err, ats.createdAt,
 	}
-	sql.WriteString(`
-	SELECT (SELECT count(*) FROM jr), ` + trCount + `,
-		COALESCE((SELECT string_agg(id::text, ',' ORDER BY o) FROM ids), ''), ` + attemptIDs)
-
 	var (
 		runsUpdated, trsUpdated int64
 		resultIDs, attemptList  string
 	)
-	if err := queryRow(ctx, s, sql.String(), args, &runsUpdated, &trsUpdated, &resultIDs, &attemptList); err != nil {
+	if err := s.queryArrays(ctx, saveStepsSQL, args, &runsUpdated, &trsUpdated, &resultIDs, &attemptList); err != nil {
 		return fmt.Errorf("saving the steps of %d runs: %w", len(steps), err)
 	}
 	if runsUpdated != int64(len(steps)) {
@@ -206,16 +239,6 @@ func (s *Store) saveStepsStatement(ctx context.Context, steps []RunSteps, now ti
 				}
 			}
 		}
-	}
-	return nil
-}
-
-// queryRow runs a raw statement that returns one row into dest. Not
-// gorm's Scan, which renders every statement with its arguments for its
-// trace recorder (a sixth of the node's CPU under a burst).
-func queryRow(ctx context.Context, s *Store, sql string, args []any, dest ...any) error {
-	if err := s.conn(ctx).Raw(sql, args...).Row().Scan(dest...); err != nil {
-		return translate(err)
 	}
 	return nil
 }

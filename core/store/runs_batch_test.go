@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"testing"
 	"time"
 
@@ -180,4 +181,55 @@ func BenchmarkCreateJobRuns(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestCreateJobRunsKeepsEveryField saves a run of a full OracleRequest,
+// alone and in a batch, and reads every column back as it was given.
+func TestCreateJobRunsKeepsEveryField(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		job := newJob(time.Now(), "runlog")
+		require.NoError(t, s.CreateJobSpec(ctx, job))
+		full := func(n int64) *models.JobRun {
+			req := models.NewRunRequest(&models.OracleRequest{
+				Address: common.HexToAddress("0x0a"), Requester: common.HexToAddress("0x0b"),
+				RequestID: common.HexToHash(fmt.Sprintf("0x1d%d", n)), Payment: big.NewInt(1e18 + n),
+				CallbackAddr: common.HexToAddress("0x0c"), CallbackFunctionID: [4]byte{1, 2, 3, 4},
+				CancelExpiration: big.NewInt(1_700_000_000 + n), DataVersion: big.NewInt(1),
+				BlockNumber: uint64(100 + n), BlockHash: common.HexToHash(fmt.Sprintf("0xb1%d", n)),
+				TxHash: common.HexToHash(fmt.Sprintf("0xa1%d", n)), LogIndex: uint(n),
+			}, models.JSON(`{"get":"https://example.com","path":["USD"]}`))
+			run := unsavedRun(job, &req)
+			run.CreationHeight, run.ObservedHeight = models.NewBig(big.NewInt(100+n)), models.NewBig(big.NewInt(102+n))
+			run.Payment = req.Payment
+			run.TaskRuns[1].MinRequiredIncomingConfirmations = 3
+			return run
+		}
+		alone := full(1)
+		require.NoError(t, s.CreateJobRuns(ctx, []*models.JobRun{alone}))
+		batch := []*models.JobRun{full(2), unsavedRun(job, nil), full(3)}
+		require.NoError(t, s.CreateJobRuns(ctx, batch))
+		for _, run := range append(batch, alone) {
+			got, err := s.FindJobRun(ctx, run.ID)
+			require.NoError(t, err)
+			assert.Equal(t, run.InitiatorID, got.InitiatorID)
+			assert.Equal(t, run.InitiatorType, got.InitiatorType)
+			assert.Equal(t, run.CreationHeight.String(), got.CreationHeight.String())
+			assert.Equal(t, run.ObservedHeight.String(), got.ObservedHeight.String())
+			assert.Equal(t, run.Payment.String(), got.Payment.String())
+			assert.Equal(t, run.TaskRuns[1].MinRequiredIncomingConfirmations, got.TaskRuns[1].MinRequiredIncomingConfirmations)
+			assert.Equal(t, run.TaskRuns[2].Type, got.TaskRuns[2].Type)
+			if run.RunRequest == nil {
+				assert.Nil(t, got.RunRequest)
+				continue
+			}
+			want, have := *run.RunRequest, *got.RunRequest
+			require.WithinDuration(t, want.CreatedAt, have.CreatedAt, time.Millisecond)
+			want.CreatedAt, have.CreatedAt = time.Time{}, time.Time{}
+			assert.JSONEq(t, string(want.RequestParams), string(have.RequestParams))
+			want.RequestParams, have.RequestParams = nil, nil
+			assert.Equal(t, want, have)
+		}
+	})
 }

@@ -3,41 +3,58 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
 
-// maxStatementParams keeps a statement below PostgreSQL's 65,535 bind
-// parameters.
-const maxStatementParams = 60000
-
-// Columns written by insertRunsStatement, in its placeholders' order.
-const (
-	runRequestColumns = `job_spec_id, request_id, requester, oracle_address, payment, callback_addr,
+// insertRunsSQL inserts new runs, their requests and task runs in one
+// statement. Each column comes as an array ($1 ... $40, unnested), so the
+// text is the same however many runs there are: PostgreSQL parses it once
+// per connection and keeps its plan, where a VALUES list of every row was
+// a new statement to parse and plan for every batch size (a third of the
+// database's time under a burst). The requests take IDs from their
+// sequence inside the statement (ids is materialized, so nextval runs
+// once per request), and the runs name theirs by ordinal.
+const insertRunsSQL = `WITH rq_in AS MATERIALIZED (
+	SELECT * FROM unnest($1::integer[], $2::varchar[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[],
+		$7::bytea[], $8::bytea[], $9::text[], $10::text[], $11::bigint[], $12::bytea[], $13::bytea[],
+		$14::bigint[], $15::text[], $16::timestamptz[])
+	AS v(o, job_spec_id, request_id, requester, oracle_address, payment, callback_addr, callback_function_id,
+		cancel_expiration, data_version, block_number, block_hash, tx_hash, log_index, request_params, created_at)),
+ids AS MATERIALIZED (SELECT o, nextval('run_requests_id_seq'::regclass) AS id FROM rq_in),
+rq AS (INSERT INTO run_requests (id, job_spec_id, request_id, requester, oracle_address, payment, callback_addr,
 		callback_function_id, cancel_expiration, data_version, block_number, block_hash, tx_hash, log_index,
-		request_params, created_at`
-	runRequestParams = 16 // and the ordinal
-	jobRunColumns    = `id, job_spec_id, initiator_id, initiator_type, status, run_request_id, creation_height,
-		observed_height, payment, created_at, updated_at, finished_at`
-	jobRunParams   = 12 // run_request_id as an ordinal
-	taskRunColumns = `id, job_run_id, task_spec_id, "index", type, status, confirmations,
-		min_required_incoming_confirmations, attempts, wake_at, created_at, updated_at`
-	taskRunParams = 12
-)
+		request_params, created_at)
+	SELECT ids.id, v.job_spec_id, v.request_id, v.requester, v.oracle_address, v.payment, v.callback_addr,
+		v.callback_function_id, v.cancel_expiration, v.data_version, v.block_number, v.block_hash, v.tx_hash,
+		v.log_index, v.request_params, v.created_at
+	FROM rq_in AS v JOIN ids ON ids.o = v.o),
+jr AS (INSERT INTO job_runs (id, job_spec_id, initiator_id, initiator_type, status, run_request_id, creation_height,
+		observed_height, payment, created_at, updated_at, finished_at)
+	SELECT v.id, v.job_spec_id, v.initiator_id, v.initiator_type, v.status, ids.id, v.creation_height,
+		v.observed_height, v.payment, v.created_at, v.updated_at, v.finished_at
+	FROM unnest($17::varchar[], $18::varchar[], $19::bigint[], $20::varchar[], $21::varchar[], $22::integer[],
+		$23::text[], $24::text[], $25::text[], $26::timestamptz[], $27::timestamptz[], $28::timestamptz[])
+		AS v(id, job_spec_id, initiator_id, initiator_type, status, rq_o, creation_height, observed_height,
+			payment, created_at, updated_at, finished_at)
+	LEFT JOIN ids ON ids.o = v.rq_o),
+tr AS (INSERT INTO task_runs (id, job_run_id, task_spec_id, "index", type, status, confirmations,
+		min_required_incoming_confirmations, attempts, wake_at, created_at, updated_at)
+	SELECT * FROM unnest($29::varchar[], $30::varchar[], $31::bigint[], $32::integer[], $33::varchar[],
+		$34::varchar[], $35::bigint[], $36::bigint[], $37::integer[], $38::timestamptz[], $39::timestamptz[],
+		$40::timestamptz[]))
+SELECT COALESCE((SELECT string_agg(id::text, ',' ORDER BY o) FROM ids), '')`
 
 // insertRunsStatement is CreateJobRuns on PostgreSQL for runs without
-// results (as runs start): every row in one statement, one round trip
-// however many runs, all or nothing without a transaction. The run
-// requests take IDs from their sequence in the statement, so the runs
-// that point at them are inserted by the same statement. ok is false
-// when the runs do not fit one statement (or have results): the caller
-// saves them the general way.
+// results (as runs start): every row in one statement (insertRunsSQL),
+// one round trip however many runs, all or nothing without a transaction.
+// ok is false when a run has a result: the caller saves them the general
+// way.
 func (s *Store) insertRunsStatement(ctx context.Context, runs []*models.JobRun) (ok bool, err error) {
-	params := 0
-	var nreq int
+	var nreq, ntr int
 	for _, run := range runs {
 		if run.Result != nil {
 			return false, nil
@@ -49,12 +66,8 @@ func (s *Store) insertRunsStatement(ctx context.Context, runs []*models.JobRun) 
 		}
 		if run.RunRequest != nil {
 			nreq++
-			params += runRequestParams
 		}
-		params += jobRunParams + taskRunParams*len(run.TaskRuns)
-	}
-	if params > maxStatementParams {
-		return false, nil
+		ntr += len(run.TaskRuns)
 	}
 	now := time.Now().UTC()
 	orNow := func(t time.Time) time.Time {
@@ -63,79 +76,108 @@ func (s *Store) insertRunsStatement(ctx context.Context, runs []*models.JobRun) 
 		}
 		return t
 	}
-	var sql strings.Builder
-	args := make([]any, 0, params)
-	// The count is literal, not a parameter: the planner then sees the
-	// same rows for every execution, and the prepared statement keeps one
-	// generic plan instead of planning each time.
-	sql.WriteString(`WITH ids AS MATERIALIZED (
-		SELECT o, nextval('run_requests_id_seq'::regclass) AS id FROM generate_series(1, ` + strconv.Itoa(nreq) + `) AS o)`)
-	// A run names its request by ordinal. The requests and runs are typed
-	// VALUES joined to the new IDs (a subquery per row would be planned
-	// per row); the task runs go straight into INSERT ... VALUES.
-	requestOf := make([]int, len(runs)) // 0: none
-	if nreq > 0 {
-		rq := newPGValues("integer", "varchar", "bytea", "bytea", "bytea", "text", "bytea", "bytea", "text", "text",
-			"bigint", "bytea", "bytea", "bigint", "text", "timestamptz")
-		for k, run := range runs {
-			rr := run.RunRequest
-			if rr == nil {
-				continue
-			}
-			requestOf[k] = rq.n + 1
-			rq.add(rq.n+1, run.JobSpecID, rr.RequestID, rr.Requester, rr.OracleAddress, rr.Payment, rr.CallbackAddr,
-				rr.CallbackFunctionID, rr.CancelExpiration, rr.DataVersion, rr.BlockNumber, rr.BlockHash, rr.TxHash,
-				rr.LogIndex, rr.RequestParams, orNow(rr.CreatedAt))
-		}
-		sql.WriteString(`,
-	rq AS (INSERT INTO run_requests (id, ` + runRequestColumns + `)
-		SELECT ids.id, v.job_spec_id, v.request_id, v.requester, v.oracle_address, v.payment, v.callback_addr,
-			v.callback_function_id, v.cancel_expiration, v.data_version, v.block_number, v.block_hash, v.tx_hash,
-			v.log_index, v.request_params, v.created_at
-		FROM (VALUES ` + rq.String() + `) AS v(o, ` + runRequestColumns + `) JOIN ids ON ids.o = v.o)`)
-		args = append(args, rq.args...)
-	}
-	jr := newPGValues("varchar", "varchar", "bigint", "varchar", "varchar", "integer", "text", "text", "text",
-		"timestamptz", "timestamptz", "timestamptz")
+	var (
+		rq = struct {
+			o                                                             []int32
+			jobSpecID, params                                             []string
+			requestID, requester, oracle, callback, fn, blockHash, txHash [][]byte
+			payment, cancelExp, dataVersion                               []*string
+			blockNumber, logIndex                                         []*int64
+			createdAt                                                     []time.Time
+		}{}
+		jr = struct {
+			id, jobSpecID, initiatorType, status []string
+			initiatorID                          []int64
+			rqO                                  []*int32
+			creation, observed, payment          []*string
+			createdAt, updatedAt                 []time.Time
+			finishedAt                           []*time.Time
+		}{}
+		tr = struct {
+			id, jobRunID, typ, status            []string
+			taskSpecID, confirmations, minNeeded []int64
+			index, attempts                      []int32
+			wakeAt                               []*time.Time
+			createdAt, updatedAt                 []time.Time
+		}{}
+	)
+	requestOf := make([]int32, len(runs)) // 0: none
 	for k, run := range runs {
-		var o *int
+		if rr := run.RunRequest; rr != nil {
+			o := int32(len(rq.o) + 1)
+			requestOf[k] = o
+			params := string(rr.RequestParams)
+			if params == "" {
+				params = "null"
+			}
+			rq.o = append(rq.o, o)
+			rq.jobSpecID = append(rq.jobSpecID, run.JobSpecID)
+			rq.requestID = append(rq.requestID, hashBytes(rr.RequestID))
+			rq.requester = append(rq.requester, addressBytes(rr.Requester))
+			rq.oracle = append(rq.oracle, addressBytes(rr.OracleAddress))
+			rq.payment = append(rq.payment, bigText(rr.Payment))
+			rq.callback = append(rq.callback, addressBytes(rr.CallbackAddr))
+			var fn []byte
+			if rr.CallbackFunctionID != nil {
+				fn = rr.CallbackFunctionID[:]
+			}
+			rq.fn = append(rq.fn, fn)
+			rq.cancelExp = append(rq.cancelExp, bigText(rr.CancelExpiration))
+			rq.dataVersion = append(rq.dataVersion, bigText(rr.DataVersion))
+			rq.blockNumber = append(rq.blockNumber, uint64Ptr(rr.BlockNumber))
+			rq.blockHash = append(rq.blockHash, hashBytes(rr.BlockHash))
+			rq.txHash = append(rq.txHash, hashBytes(rr.TxHash))
+			var logIndex *int64
+			if rr.LogIndex != nil {
+				v := int64(*rr.LogIndex)
+				logIndex = &v
+			}
+			rq.logIndex = append(rq.logIndex, logIndex)
+			rq.params = append(rq.params, params)
+			rq.createdAt = append(rq.createdAt, orNow(rr.CreatedAt))
+		}
+		var o *int32
 		if requestOf[k] > 0 {
 			o = &requestOf[k]
 		}
-		jr.add(run.ID, run.JobSpecID, run.InitiatorID, run.InitiatorType, string(run.Status), o,
-			run.CreationHeight, run.ObservedHeight, run.Payment, orNow(run.CreatedAt), orNow(run.UpdatedAt), run.FinishedAt)
-	}
-	sql.WriteString(`,
-	jr AS (INSERT INTO job_runs (` + jobRunColumns + `)
-		SELECT v.id, v.job_spec_id, v.initiator_id, v.initiator_type, v.status, ids.id, v.creation_height,
-			v.observed_height, v.payment, v.created_at, v.updated_at, v.finished_at
-		FROM (VALUES ` + jr.String() + `) AS v(id, job_spec_id, initiator_id, initiator_type, status, rq_o, creation_height,
-			observed_height, payment, created_at, updated_at, finished_at) LEFT JOIN ids ON ids.o = v.rq_o)`)
-	args = append(args, jr.args...)
-	var ntr int
-	for _, run := range runs {
+		jr.id = append(jr.id, run.ID)
+		jr.jobSpecID = append(jr.jobSpecID, run.JobSpecID)
+		jr.initiatorID = append(jr.initiatorID, run.InitiatorID)
+		jr.initiatorType = append(jr.initiatorType, run.InitiatorType)
+		jr.status = append(jr.status, string(run.Status))
+		jr.rqO = append(jr.rqO, o)
+		jr.creation = append(jr.creation, bigText(run.CreationHeight))
+		jr.observed = append(jr.observed, bigText(run.ObservedHeight))
+		jr.payment = append(jr.payment, bigText(run.Payment))
+		jr.createdAt = append(jr.createdAt, orNow(run.CreatedAt))
+		jr.updatedAt = append(jr.updatedAt, orNow(run.UpdatedAt))
+		jr.finishedAt = append(jr.finishedAt, run.FinishedAt)
 		for i := range run.TaskRuns {
-			tr := &run.TaskRuns[i]
-			if ntr == 0 {
-				sql.WriteString(`,
-	tr AS (INSERT INTO task_runs (` + taskRunColumns + `) VALUES `)
-			} else {
-				sql.WriteString(", ")
-			}
-			ntr++
-			sql.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, tr.ID, run.ID, tr.TaskSpecID, tr.Index, tr.Type, string(tr.Status), int64(tr.Confirmations),
-				int64(tr.MinRequiredIncomingConfirmations), tr.Attempts, tr.WakeAt, orNow(tr.CreatedAt), orNow(tr.UpdatedAt))
+			t := &run.TaskRuns[i]
+			tr.id = append(tr.id, t.ID)
+			tr.jobRunID = append(tr.jobRunID, run.ID)
+			tr.taskSpecID = append(tr.taskSpecID, t.TaskSpecID)
+			tr.index = append(tr.index, int32(t.Index))
+			tr.typ = append(tr.typ, t.Type)
+			tr.status = append(tr.status, string(t.Status))
+			tr.confirmations = append(tr.confirmations, int64(t.Confirmations))
+			tr.minNeeded = append(tr.minNeeded, int64(t.MinRequiredIncomingConfirmations))
+			tr.attempts = append(tr.attempts, int32(t.Attempts))
+			tr.wakeAt = append(tr.wakeAt, t.WakeAt)
+			tr.createdAt = append(tr.createdAt, orNow(t.CreatedAt))
+			tr.updatedAt = append(tr.updatedAt, orNow(t.UpdatedAt))
 		}
 	}
-	if ntr > 0 {
-		sql.WriteString(")")
+	args := []any{
+		rq.o, rq.jobSpecID, rq.requestID, rq.requester, rq.oracle, rq.payment, rq.callback, rq.fn, rq.cancelExp,
+		rq.dataVersion, rq.blockNumber, rq.blockHash, rq.txHash, rq.logIndex, rq.params, rq.createdAt,
+		jr.id, jr.jobSpecID, jr.initiatorID, jr.initiatorType, jr.status, jr.rqO, jr.creation, jr.observed,
+		jr.payment, jr.createdAt, jr.updatedAt, jr.finishedAt,
+		tr.id, tr.jobRunID, tr.taskSpecID, tr.index, tr.typ, tr.status, tr.confirmations, tr.minNeeded,
+		tr.attempts, tr.wakeAt, tr.createdAt, tr.updatedAt,
 	}
-	sql.WriteString(`
-	SELECT COALESCE((SELECT string_agg(id::text, ',' ORDER BY o) FROM ids), '')`)
-
 	var requestIDs string
-	if err := queryRow(ctx, s, sql.String(), args, &requestIDs); err != nil {
+	if err := s.queryArrays(ctx, insertRunsSQL, args, &requestIDs); err != nil {
 		return true, fmt.Errorf("saving %d runs: %w", len(runs), err)
 	}
 	ids, err := parseIDs(requestIDs, nreq)
@@ -151,9 +193,50 @@ func (s *Store) insertRunsStatement(ctx context.Context, runs []*models.JobRun) 
 			run.RunRequestID = &id
 		}
 		for i := range run.TaskRuns {
-			tr := &run.TaskRuns[i]
-			tr.JobRunID, tr.CreatedAt, tr.UpdatedAt = run.ID, orNow(tr.CreatedAt), orNow(tr.UpdatedAt)
+			t := &run.TaskRuns[i]
+			t.JobRunID, t.CreatedAt, t.UpdatedAt = run.ID, orNow(t.CreatedAt), orNow(t.UpdatedAt)
 		}
 	}
 	return true, nil
+}
+
+// queryArrays runs a statement whose parameters are PostgreSQL arrays
+// (Go slices, which pgx encodes and gorm would expand into lists) on the
+// store's connection or transaction, and scans its one row into dest.
+func (s *Store) queryArrays(ctx context.Context, query string, args []any, dest ...any) error {
+	if err := s.db.Statement.ConnPool.QueryRowContext(ctx, query, args...).Scan(dest...); err != nil {
+		return translate(err)
+	}
+	return nil
+}
+
+func hashBytes(h *common.Hash) []byte {
+	if h == nil {
+		return nil
+	}
+	return h.Bytes()
+}
+
+func addressBytes(a *common.Address) []byte {
+	if a == nil {
+		return nil
+	}
+	return a.Bytes()
+}
+
+// bigText is b's decimal text as models.Big stores it, nil for NULL.
+func bigText(b *models.Big) *string {
+	if b == nil {
+		return nil
+	}
+	v := b.String()
+	return &v
+}
+
+func uint64Ptr(p *uint64) *int64 {
+	if p == nil {
+		return nil
+	}
+	v := int64(*p)
+	return &v
 }
