@@ -17,11 +17,10 @@ type RunSteps struct {
 }
 
 // SaveRunsSteps saves the steps of several runs as SaveJobRunSteps saves
-// one, in one transaction. On PostgreSQL it takes a fixed number of
-// statements however many runs there are: answers recorded together
-// (services.RunTxSender) cost one round trip each per kind of row, not one
-// per run. If any run is finished nothing is saved and the error wraps
-// ErrRunFinished.
+// one, in one transaction. On PostgreSQL it is one statement however many
+// runs there are (saveStepsStatement): answers recorded together
+// (services.RunTxSender) cost one round trip, not one per run. If any run
+// is finished nothing is saved and the error wraps ErrRunFinished.
 func (s *Store) SaveRunsSteps(ctx context.Context, steps []RunSteps) error {
 	switch len(steps) {
 	case 0:

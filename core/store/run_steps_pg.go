@@ -117,6 +117,7 @@ func (s *Store) saveStepsStatement(ctx context.Context, steps []RunSteps, now ti
 		taskRuns []*models.TaskRun
 		inserted []models.TaskRunAttempt
 	)
+	listed := map[*models.TaskRun]struct{}{}
 	for _, st := range steps {
 		if st.Run == nil || st.Run.ID == "" {
 			return errors.New("run ID is required")
@@ -129,6 +130,12 @@ func (s *Store) saveStepsStatement(ctx context.Context, steps []RunSteps, now ti
 		runs.observed = append(runs.observed, bigText(st.Run.ObservedHeight))
 		runs.finishedAt = append(runs.finishedAt, st.Run.FinishedAt)
 		for _, tr := range st.TaskRuns {
+			// Once each: a task run listed twice would be updated once
+			// and fail the count after the run's row was written.
+			if _, dup := listed[tr]; dup {
+				continue
+			}
+			listed[tr] = struct{}{}
 			o, rid := resultRef(tr.Result, &tr.ResultID, tr.ResultID)
 			trs.id = append(trs.id, tr.ID)
 			trs.status = append(trs.status, string(tr.Status))
