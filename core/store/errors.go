@@ -36,7 +36,8 @@ func translate(err error) error {
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
 		return ErrMissingReference
 	}
-	// Raw statements read with Scan skip gorm's own translation.
+	// Statements read through Row, Rows or the connection itself skip
+	// gorm's own translation.
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {

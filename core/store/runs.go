@@ -42,14 +42,11 @@ func (s *Store) CreateJobRun(ctx context.Context, run *models.JobRun) error {
 		return errors.New("creating job run: run ID and job ID are required")
 	}
 	if s.Dialect() == DialectPostgres {
-		saved := snapshotIDs([]*models.JobRun{run})
-		if done, err := s.insertRunsStatement(ctx, []*models.JobRun{run}); done {
-			if err != nil {
-				saved.restore()
-				return fmt.Errorf("creating job run %s: %w", run.ID, err)
-			}
-			return nil
+		// One statement for a run and its rows (insertRunsStatement).
+		if err := s.CreateJobRuns(ctx, []*models.JobRun{run}); err != nil {
+			return fmt.Errorf("creating job run %s: %w", run.ID, err)
 		}
+		return nil
 	}
 	err := s.Transact(ctx, func(tx *Store) error {
 		db := tx.conn(ctx)
