@@ -33,16 +33,14 @@ func (s *Store) CreateJobRuns(ctx context.Context, runs []*models.JobRun) error 
 		}
 	}
 	saved := snapshotIDs(runs)
+	var done bool
+	var err error
 	if s.Dialect() == DialectPostgres {
-		if done, err := s.insertRunsStatement(ctx, runs); done {
-			if err != nil {
-				saved.restore()
-				return fmt.Errorf("creating %d job runs: %w", len(runs), err)
-			}
-			return nil
-		}
+		done, err = s.insertRunsStatement(ctx, runs)
 	}
-	err := s.Transact(ctx, func(tx *Store) error { return tx.insertRuns(ctx, runs) })
+	if !done {
+		err = s.Transact(ctx, func(tx *Store) error { return tx.insertRuns(ctx, runs) })
+	}
 	if err != nil {
 		saved.restore()
 		return fmt.Errorf("creating %d job runs: %w", len(runs), err)
