@@ -49,6 +49,10 @@ type Scheduler struct {
 	timers  map[int64]*time.Timer     // runat timers by initiator ID
 	jobOf   map[int64]string          // runat initiator ID -> job ID
 	fired   map[int64]bool            // runat initiators started by this process
+	// changed holds the jobs added or removed at run time: the start-up
+	// load, which runs beside them, must not schedule its older copy of
+	// one (an archived job would fire again, a replaced one twice).
+	changed map[string]bool
 	closed  bool
 	wg      sync.WaitGroup // runat starts in flight
 }
@@ -75,6 +79,7 @@ func New(cfg Config, jobs JobStore, runs RunCreator, lggr *slog.Logger) (*Schedu
 		timers:  map[int64]*time.Timer{},
 		jobOf:   map[int64]string{},
 		fired:   map[int64]bool{},
+		changed: map[string]bool{},
 	}
 	s.lggr = lggr.With("service", s.Name())
 	s.cron = cron.New(cron.WithLogger(cronLogger{s.lggr}), cron.WithChain(cron.Recover(cronLogger{s.lggr})))
@@ -120,7 +125,7 @@ func (s *Scheduler) load(ctx context.Context) {
 			continue
 		}
 		for i := range jobs {
-			if err := s.addJob(ctx, &jobs[i], typ); err != nil {
+			if err := s.addJob(ctx, &jobs[i], typ, true); err != nil {
 				s.lggr.Error("scheduling job", "job_id", jobs[i].ID, "err", err)
 			}
 		}
@@ -135,11 +140,12 @@ func (s *Scheduler) AddJob(ctx context.Context, job *models.JobSpec) error {
 		return errors.New("scheduling job: no job")
 	}
 	s.RemoveJob(job.ID)
-	return errors.Join(s.addJob(ctx, job, models.InitiatorCron), s.addJob(ctx, job, models.InitiatorRunAt))
+	return errors.Join(s.addJob(ctx, job, models.InitiatorCron, false), s.addJob(ctx, job, models.InitiatorRunAt, false))
 }
 
-// addJob schedules the job's initiators of type typ.
-func (s *Scheduler) addJob(ctx context.Context, job *models.JobSpec, typ string) error {
+// addJob schedules the job's initiators of type typ; fromLoad when the
+// start-up load found the job.
+func (s *Scheduler) addJob(ctx context.Context, job *models.JobSpec, typ string, fromLoad bool) error {
 	if job.Archived() {
 		return nil
 	}
@@ -156,22 +162,22 @@ func (s *Scheduler) addJob(ctx context.Context, job *models.JobSpec, typ string)
 		}
 		switch typ {
 		case models.InitiatorCron:
-			errs = append(errs, s.addCron(&copied, initr, p.Schedule))
+			errs = append(errs, s.addCron(&copied, initr, p.Schedule, fromLoad))
 		case models.InitiatorRunAt:
-			errs = append(errs, s.addRunAt(ctx, &copied, initr, *p.Time))
+			errs = append(errs, s.addRunAt(ctx, &copied, initr, *p.Time, fromLoad))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (s *Scheduler) addCron(job *models.JobSpec, initr models.Initiator, spec string) error {
+func (s *Scheduler) addCron(job *models.JobSpec, initr models.Initiator, spec string, fromLoad bool) error {
 	schedule, err := models.ParseCronSchedule(spec)
 	if err != nil {
 		return fmt.Errorf("job %s cron initiator: %w", job.ID, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.closed || (fromLoad && s.changed[job.ID]) {
 		return nil
 	}
 	id := s.cron.Schedule(schedule, cron.FuncJob(func() { s.start(job, initr) }))
@@ -180,7 +186,7 @@ func (s *Scheduler) addCron(job *models.JobSpec, initr models.Initiator, spec st
 	return nil
 }
 
-func (s *Scheduler) addRunAt(ctx context.Context, job *models.JobSpec, initr models.Initiator, at time.Time) error {
+func (s *Scheduler) addRunAt(ctx context.Context, job *models.JobSpec, initr models.Initiator, at time.Time, fromLoad bool) error {
 	ran, err := s.jobs.HasRunForInitiator(ctx, initr.ID)
 	if err != nil {
 		return fmt.Errorf("job %s runat initiator: %w", job.ID, err)
@@ -190,7 +196,7 @@ func (s *Scheduler) addRunAt(ctx context.Context, job *models.JobSpec, initr mod
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed || s.fired[initr.ID] {
+	if s.closed || s.fired[initr.ID] || (fromLoad && s.changed[job.ID]) {
 		return nil
 	}
 	d := max(at.Sub(s.cfg.Now()), 0)
@@ -257,6 +263,7 @@ func (s *Scheduler) execute(ctx context.Context, job *models.JobSpec, initr mode
 func (s *Scheduler) RemoveJob(jobID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.changed[jobID] = true
 	for _, id := range s.entries[jobID] {
 		s.cron.Remove(id)
 	}

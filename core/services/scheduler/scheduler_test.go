@@ -136,3 +136,42 @@ func TestRunAt(t *testing.T) {
 	require.EqualValues(t, 1, runCount(t, st, missed.ID))
 	require.EqualValues(t, 1, runCount(t, st, upcoming.ID))
 }
+
+// slowLoadStore holds the scheduler's start-up load of cron jobs after it
+// read them, until released.
+type slowLoadStore struct {
+	*store.Store
+	read, release chan struct{}
+}
+
+func (s slowLoadStore) ActiveJobSpecsByInitiatorType(ctx context.Context, typ string) ([]models.JobSpec, error) {
+	jobs, err := s.Store.ActiveJobSpecsByInitiatorType(ctx, typ)
+	if typ == models.InitiatorCron {
+		close(s.read)
+		<-s.release
+	}
+	return jobs, err
+}
+
+// TestLoadLeavesJobsChangedMeanwhile archives and unschedules a job while
+// the start-up load holds its older copy: the load must not schedule it.
+func TestLoadLeavesJobsChangedMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	rm := setup(t, st)
+	clock := createJob(t, st, `{"initiators":[{"type":"cron","params":{"schedule":"*/1 * * * * *"}}],"tasks":[{"type":"noop"}]}`)
+	archived := createJob(t, st, `{"initiators":[{"type":"cron","params":{"schedule":"*/1 * * * * *"}}],"tasks":[{"type":"noop"}]}`)
+	slow := slowLoadStore{Store: st, read: make(chan struct{}), release: make(chan struct{})}
+	s, err := scheduler.New(scheduler.Config{}, slow, rm, nil)
+	require.NoError(t, err)
+	require.NoError(t, s.Start(ctx))
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+
+	<-slow.read // the load holds both jobs, neither archived
+	require.NoError(t, st.ArchiveJobSpec(ctx, archived.ID, time.Now()))
+	s.RemoveJob(archived.ID)
+	close(slow.release)
+
+	require.Eventually(t, func() bool { return completedCount(t, st, clock.ID) >= 2 }, waitFor, 20*time.Millisecond)
+	require.Zero(t, runCount(t, st, archived.ID), "a job removed while the load ran is not scheduled by it")
+}
