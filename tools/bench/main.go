@@ -170,9 +170,14 @@ func run(args []string) (int, error) {
 	if os.Geteuid() == 0 {
 		_ = os.Chmod(work, 0o755) // the postgres user reads nothing here, but keep it traversable
 	}
-	if !o.keep {
-		defer os.RemoveAll(work)
-	}
+	// A failed check keeps the folder too: its node and anvil logs are
+	// what tells a flaky fault scenario's cause.
+	keepWork := o.keep
+	defer func() {
+		if !keepWork {
+			os.RemoveAll(work)
+		}
+	}()
 	started := time.Now()
 	h := &harness{repo: repo, work: work, settle: 3 * time.Second,
 		log: func(format string, a ...any) {
@@ -250,6 +255,8 @@ func run(args []string) (int, error) {
 		h.log("results written to %s", path)
 	}
 	if bad := rep.failures(); len(bad) > 0 {
+		keepWork = true
+		h.log("work folder kept for the failed checks (node and anvil logs per stack): %s", work)
 		return 1, fmt.Errorf("%d check(s) failed:\n  %s", len(bad), strings.Join(bad, "\n  "))
 	}
 	return 0, ctx.Err()
