@@ -107,7 +107,7 @@ func (n *node) run(ctx context.Context) error {
 	cfg, lggr := n.cfg, n.lggr
 	// Before start-up touches most of the binary: see exepages.
 	if res, err := exepages.MapSmall(); err != nil {
-		lggr.Warn("the executable stays mapped in large pages; RSS will count more of it", "err", err)
+		lggr.Warn("could not map the executable in small pages; RSS counts more of it", "err", err)
 	} else {
 		lggr.Debug("executable mapped in small pages", "ranges", res.Ranges, "bytes", res.Bytes)
 	}
