@@ -50,8 +50,11 @@ func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber
 		}
 		if id := r.Request.RequestID; id != nil {
 			if held, ok := live[r.Job.ID][*id]; ok {
-				out[i].Err = requestHasRun(r.Job, r.Request, held)
-				continue
+				if err := requestHasRun(r.Job, r.Request, held); err != nil {
+					out[i].Err = err
+					continue
+				}
+				logMovedWithNewCommitment(lggr, r.Request, held)
 			}
 		}
 		run, err := rm.prepareRun(ctx, r.Job, r.Initiator, r.Input, r.Request, bridgeOf)

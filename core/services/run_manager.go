@@ -319,7 +319,10 @@ func (rm *RunManager) ExecuteJobFromLog(ctx context.Context, job *models.JobSpec
 			return nil, err
 		}
 		if held, ok := live[*req.RequestID]; ok {
-			return nil, requestHasRun(job, req, held)
+			if err := requestHasRun(job, req, held); err != nil {
+				return nil, err
+			}
+			logMovedWithNewCommitment(lggr, req, held)
 		}
 	}
 	run, err := rm.ExecuteJob(ctx, job, initr, input, req)
@@ -378,7 +381,14 @@ func inactiveJob(err error) bool {
 // (ErrRequestUndecided). Otherwise the run stands (ErrDuplicateLog): its
 // answer is confirmed, or it has none yet and will send it with the
 // request back on chain.
+//
+// It returns nil for a moved log whose parameters differ from the held
+// run's (movedWithNewCommitment): the held run can never answer it, so
+// the log needs a run of its own.
 func requestHasRun(job *models.JobSpec, req *models.RunRequest, held store.RequestRun) error {
+	if movedWithNewCommitment(req, held) {
+		return nil
+	}
 	reason := ErrDuplicateLog
 	undecided := held.Status == models.RunStatusPendingIncomingConfirmations ||
 		held.AnswerState == models.TxStateUnconfirmed || held.AnswerState == models.TxStateMined
@@ -387,6 +397,26 @@ func requestHasRun(job *models.JobSpec, req *models.RunRequest, held store.Reque
 	}
 	return fmt.Errorf("job %s, request %s (log %s/%d) has its run already (%s): %w",
 		job.ID, req.RequestID.Hex(), req.TxHash.Hex(), derefUint(req.LogIndex), held.Status, reason)
+}
+
+// movedWithNewCommitment reports whether req is its request's log in
+// another block than held's, with other parameters: the Oracle contract
+// stores the request with the new block's expiration, and held's answer,
+// built for the old log, reverts against it ("params do not match
+// request ID") whether it is confirmed (a reorg took it out, and the
+// TxManager sends it again), in flight, or not sent yet. Dropping the log
+// as held's duplicate would leave the request without an answer.
+func movedWithNewCommitment(req *models.RunRequest, held store.RequestRun) bool {
+	return !held.SameLog(req.BlockHash, req.TxHash, req.LogIndex) && store.CommitmentOf(req) != held.Commitment
+}
+
+// logMovedWithNewCommitment logs why a request that has a run gets
+// another one (see movedWithNewCommitment).
+func logMovedWithNewCommitment(lggr *slog.Logger, req *models.RunRequest, held store.RequestRun) {
+	lggr.Warn("request log moved by a reorg with new parameters: the earlier run's answer cannot fulfil it, starting a run for it",
+		"request_id", req.RequestID.Hex(), "earlier_run_status", held.Status, "earlier_answer_state", held.AnswerState,
+		"earlier_tx_hash", held.TxHash.Hex(), "earlier_expiration", held.Commitment.CancelExpiration,
+		"expiration", store.CommitmentOf(req).CancelExpiration)
 }
 
 // paymentAccepted reports whether a runlog request pays enough.

@@ -70,3 +70,44 @@ func TestRequestsWithLiveRunsAnswerState(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestsWithLiveRunsCommitment: the held run comes with its
+// request's commitment (payment, callback, expiration) as the log gave
+// it, whether the run was saved alone or in a batch, so a log moved by a
+// reorg can be told apart from one with new parameters.
+func TestRequestsWithLiveRunsCommitment(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Open(t)
+	job := newJob(time.Now(), "runlog")
+	require.NoError(t, s.CreateJobSpec(ctx, job))
+
+	request := func(i int, expiration int64) *models.RunRequest {
+		id := common.BigToHash(big.NewInt(int64(200 + i)))
+		callback := common.HexToAddress("0x00000000000000000000000000000000000000cb")
+		fn := models.FunctionSelector{1, 2, 3, byte(i)}
+		req := logRequest(common.BigToHash(big.NewInt(int64(i+1))), common.HexToHash("0xa2"), uint(i))
+		req.RequestID, req.CallbackAddr, req.CallbackFunctionID = &id, &callback, &fn
+		req.CancelExpiration = models.NewBig(big.NewInt(expiration))
+		return req
+	}
+	alone := request(0, 1_700_000_300)
+	newRun(t, s, job, alone)
+	batched := request(1, 1_700_000_301)
+	run := &models.JobRun{ID: models.NewRunID(), JobSpecID: job.ID, InitiatorID: job.Initiators[0].ID,
+		InitiatorType: job.Initiators[0].Type, Status: models.RunStatusUnstarted, RunRequest: batched}
+	require.NoError(t, s.CreateJobRuns(ctx, []*models.JobRun{run}))
+	bare := request(2, 0)
+	bare.Payment, bare.CallbackAddr, bare.CallbackFunctionID, bare.CancelExpiration = nil, nil, nil, nil
+	newRun(t, s, job, bare)
+
+	live, err := s.RequestsWithLiveRuns(ctx, job.ID, []common.Hash{*alone.RequestID, *batched.RequestID, *bare.RequestID})
+	require.NoError(t, err)
+	for _, req := range []*models.RunRequest{alone, batched, bare} {
+		got, ok := live[*req.RequestID]
+		require.True(t, ok)
+		require.Equal(t, store.CommitmentOf(req), got.Commitment)
+	}
+	require.Equal(t, "1700000300", live[*alone.RequestID].Commitment.CancelExpiration)
+	require.Equal(t, store.Commitment{}, live[*bare.RequestID].Commitment, "a log without them has an empty commitment")
+	require.NotEqual(t, live[*alone.RequestID].Commitment, live[*batched.RequestID].Commitment)
+}

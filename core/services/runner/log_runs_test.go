@@ -302,3 +302,69 @@ func TestMovedRequestOfAFinishedRun(t *testing.T) {
 		})
 	}
 }
+
+// TestMovedRequestWithNewParameters: a request that a reorg puts in
+// another block gets that block's expiration. The Oracle contract then
+// refuses any answer built for the old log ("params do not match request
+// ID"), so the request's earlier run, finished or not, answered or not,
+// does not hold it: the moved log starts a run of its own, alone or in a
+// batch, and is a duplicate when delivered again. A moved log with the
+// same parameters is still held (TestMovedRequestOfAFinishedRun).
+func TestMovedRequestWithNewParameters(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	n := newNode(t, st, nodeOpts{})
+	job := createJob(t, st, `{"initiators":[{"type":"runlog"}],"tasks":[{"type":"noop"}]}`)
+	waiting := createJob(t, st, `{"initiators":[{"type":"runlog"}],"tasks":[{"type":"noop","confirmations":5}]}`)
+	n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 30})
+
+	newExpiration := func(req *models.RunRequest) *models.RunRequest {
+		req.CancelExpiration = models.NewBig(big.NewInt(1_000_300))
+		return req
+	}
+	tests := []struct {
+		name   string
+		job    *models.JobSpec
+		status models.RunStatus // of the earlier run
+		batch  bool
+	}{
+		{"completed run, alone", job, models.RunStatusCompleted, false},
+		{"completed run, in a batch", job, models.RunStatusCompleted, true},
+		{"run waiting for its log's confirmations", waiting, models.RunStatusPendingIncomingConfirmations, true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logIndex := uint(10 * i)
+			first, err := n.rm.ExecuteJobFromLog(ctx, tt.job, tt.job.Initiators[0],
+				oracleRequest(29, common.HexToHash("0xd1"), logIndex, 0, common.Address{}, nil), nil)
+			require.NoError(t, err)
+			waitStatus(t, st, first.ID, tt.status)
+
+			sameParams := oracleRequest(31, common.HexToHash("0xd2"), logIndex, 0, common.Address{}, nil)
+			_, err = n.rm.ExecuteJobFromLog(ctx, tt.job, tt.job.Initiators[0], sameParams, nil)
+			require.Error(t, err, "with the same parameters the earlier run holds the request")
+
+			moved := newExpiration(oracleRequest(31, common.HexToHash("0xd3"), logIndex, 0, common.Address{}, nil))
+			var again *models.JobRun
+			if tt.batch {
+				res := n.rm.ExecuteJobsFromLogs(ctx, []subscriber.LogRun{{Job: tt.job, Initiator: tt.job.Initiators[0], Request: moved}})
+				require.Len(t, res, 1)
+				require.NoError(t, res[0].Err)
+				again = res[0].Run
+			} else {
+				again, err = n.rm.ExecuteJobFromLog(ctx, tt.job, tt.job.Initiators[0], moved, nil)
+				require.NoError(t, err)
+			}
+			require.NotNil(t, again, "the moved log with new parameters gets a run")
+			require.NotEqual(t, first.ID, again.ID)
+			require.Equal(t, "1000300", again.RunRequest.CancelExpiration.String())
+
+			_, err = n.rm.ExecuteJobFromLog(ctx, tt.job, tt.job.Initiators[0],
+				newExpiration(oracleRequest(31, common.HexToHash("0xd3"), logIndex, 0, common.Address{}, nil)), nil)
+			require.ErrorIs(t, err, services.ErrDuplicateLog, "the moved log again is a duplicate")
+			runs, err := st.JobRunsForLog(ctx, common.HexToHash("0xd3"), common.HexToHash("0x7777"), logIndex)
+			require.NoError(t, err)
+			require.Len(t, runs, 1, "one run for the moved log")
+		})
+	}
+}
