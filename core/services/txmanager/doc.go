@@ -54,8 +54,11 @@
 // (NonceAt latest, one call per key) is compared with the transactions
 // held as mined, confirmed or reverted: any at or above it (an indexed
 // query, made only while the chain's nonce is not above the highest such
-// transaction's) was in a block the chain no longer has — anvil's reorg drops such transactions without a trace. Each goes
-// back to unconfirmed and its saved attempt is broadcast again with its
+// transaction's) was in a block the chain no longer has — anvil's reorg drops such transactions without a trace. A receipt
+// the node still serves for one of them is believed only if the nonce,
+// read again, has passed it (it was mined since the first read); a node
+// under load was seen serving receipts from the blocks a reorg took out.
+// Each goes back to unconfirmed and its saved attempt is broadcast again with its
 // nonce, then the key's later nonces follow; the transaction row, and so
 // the task run's unique transaction, is kept, so no second transaction is
 // ever created. The inferred depth is logged. When the head tracker

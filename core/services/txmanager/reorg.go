@@ -238,15 +238,7 @@ func (m *TxManager) checkNonce(ctx context.Context, from common.Address, chainNo
 	var nonces []uint64
 	var wasFinal int
 	lowest := int64(-1)
-	for i := range txs {
-		tx := &txs[i]
-		r, err := m.canonicalReceipt(ctx, tx)
-		if err != nil {
-			return len(nonces), err
-		}
-		if r != nil {
-			continue // on the chain: the node's nonce lags its receipts
-		}
+	reorgedOut := func(tx *models.Tx, why string) error {
 		if tx.State.Final() {
 			wasFinal++
 		}
@@ -257,15 +249,56 @@ func (m *TxManager) checkNonce(ctx context.Context, from common.Address, chainNo
 				lowest = block
 			}
 		}
-		m.lggr.WarnContext(ctx, "tx reorged out: re-sending it with its nonce", "tx_id", tx.ID, "nonce", tx.Nonce,
+		m.lggr.WarnContext(ctx, why, "tx_id", tx.ID, "nonce", tx.Nonce,
 			"from", from.Hex(), "state", tx.State, "old_block_number", block, "task_run_id", taskRun(tx))
 		if err := m.unconfirm(ctx, tx); err != nil {
-			return len(nonces), err
+			return err
 		}
 		resend[tx.ID] = true
 		nonces = append(nonces, tx.Nonce)
+		return nil
+	}
+	// withReceipt are txs at or above the nonce whose receipt the node
+	// still serves in a canonical block: mined since the nonce was read,
+	// or a receipt the node kept from a block a reorg took out (anvil
+	// serves those under the new block's hash).
+	var withReceipt []*models.Tx
+	for i := range txs {
+		tx := &txs[i]
+		r, err := m.canonicalReceipt(ctx, tx)
+		if err != nil {
+			return len(nonces), err
+		}
+		if r != nil {
+			withReceipt = append(withReceipt, tx)
+			continue
+		}
+		if err := reorgedOut(tx, "tx reorged out: re-sending it with its nonce"); err != nil {
+			return len(nonces), err
+		}
+	}
+	if len(withReceipt) > 0 {
+		// The nonce read now tells the two apart: a tx mined since is
+		// below it; one still at or above it is not on the chain,
+		// whatever its receipt says.
+		rctx, cancel := m.rpcCtx(ctx)
+		again, err := m.client.NonceAt(rctx, from, nil)
+		cancel()
+		if err != nil {
+			return len(nonces), fmt.Errorf("reading nonce of %s again: %w", from.Hex(), err)
+		}
+		for _, tx := range withReceipt {
+			if tx.Nonce < again {
+				continue // on the chain: the first nonce read lagged its receipts
+			}
+			if err := reorgedOut(tx, "tx above the chain's nonce has a receipt the chain cannot hold (kept from a reorged-out block): re-sending it with its nonce"); err != nil {
+				return len(nonces), err
+			}
+			m.staleReceipts[tx.ID] = true
+		}
 	}
 	if len(nonces) > 0 {
+		slices.Sort(nonces)
 		attrs := []any{"address", from.Hex(), "chain_nonce", chainNonce, "txs", len(nonces), "were_final", wasFinal,
 			"first_nonce", nonces[0], "last_nonce", nonces[len(nonces)-1]}
 		if lowest >= 0 {

@@ -98,6 +98,10 @@ type TxManager struct {
 	passHead    *models.Head                   // the latest head when the current pass began
 	receiptHead map[int64]common.Hash          // tx ID: the head its receipts were last looked up at
 	freshSends  map[int64]bool                 // attempt IDs SendNew sent since the previous pass
+	// staleReceipts are the txs of this pass whose receipt the chain
+	// serves although its nonce, read again, says they are not mined
+	// (checkNonce): the pass re-sends them instead of believing it.
+	staleReceipts map[int64]bool
 	// nonceGone is, per tx ID, the head at which the chain's nonce was
 	// first seen past the tx's with no receipt of any of its attempts.
 	nonceGone map[int64]int64

@@ -89,6 +89,7 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) (failed error
 	// resend holds txes a reorg sent back to unconfirmed: broadcast them
 	// again this pass.
 	resend := map[int64]bool{}
+	m.staleReceipts = map[int64]bool{}
 	if m.takeVerify() {
 		if err := m.verifyRecent(ctx, resend); err != nil {
 			m.setVerify()
@@ -343,7 +344,7 @@ func (m *TxManager) processTx(ctx context.Context, tx *models.Tx, pre *receipts,
 		}
 		return false, m.followMined(ctx, tx, pre)
 	}
-	if pre.isDue(tx) {
+	if pre.isDue(tx) && !m.staleReceipts[tx.ID] {
 		receipt, err := pre.find(tx)
 		if err != nil {
 			return true, err
