@@ -257,6 +257,8 @@ type env struct {
 	store    *store.Store
 	exec     *recorder
 	batched  *batchRecorder // the executor when set, recording into exec
+
+	nextNonce uint64 // one past the owner's last nonce that send used
 }
 
 func setup(t *testing.T) *env {
@@ -377,11 +379,19 @@ func (e *env) request(t *testing.T, specID [32]byte) *oracle.OracleOracleRequest
 }
 
 // send sends price requests without mining them, with consecutive
-// nonces (the pool's pending nonce may lag behind a transaction just sent).
+// nonces. The pool's pending nonce may lag behind a transaction just sent
+// or just mined (the pool takes a new block in the background), so the
+// first nonce is the highest of the pool's, the chain's and one past the
+// last this env sent: a nonce used twice is refused as an underpriced
+// replacement.
 func (e *env) send(t *testing.T, specIDs ...[32]byte) []common.Hash {
 	t.Helper()
-	nonce, err := e.backend.PendingNonceAt(ctx(t), e.owner.From)
+	pending, err := e.backend.PendingNonceAt(ctx(t), e.owner.From)
 	require.NoError(t, err)
+	mined, err := e.backend.NonceAt(ctx(t), e.owner.From, nil)
+	require.NoError(t, err)
+	nonce := max(pending, mined, e.nextNonce)
+	e.nextNonce = nonce + uint64(len(specIDs))
 	var hashes []common.Hash
 	for i, spec := range specIDs {
 		opts := *e.owner
