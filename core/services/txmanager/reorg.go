@@ -17,6 +17,13 @@ import (
 
 var _ headtracker.ReorgTrackable = (*TxManager)(nil)
 
+// staleReceipt is a tx whose receipt is not believed while the key's
+// nonce has not passed nonce (see TxManager.staleReceipts).
+type staleReceipt struct {
+	from  common.Address
+	nonce uint64
+}
+
 // recentTx is a final transaction whose block is within FinalityDepth of
 // the head: a reorg could still take it out.
 type recentTx struct {
@@ -294,7 +301,7 @@ func (m *TxManager) checkNonce(ctx context.Context, from common.Address, chainNo
 			if err := reorgedOut(tx, "tx above the chain's nonce has a receipt the chain cannot hold (kept from a reorged-out block): re-sending it with its nonce"); err != nil {
 				return len(nonces), err
 			}
-			m.staleReceipts[tx.ID] = true
+			m.staleReceipts[tx.ID] = staleReceipt{from: from, nonce: tx.Nonce}
 		}
 	}
 	if len(nonces) > 0 {

@@ -137,6 +137,11 @@ func TestCreateTxs(t *testing.T) {
 		m.SendNew(e.ctx, tx)
 	}
 	assert.Zero(t, reqs[0].From, "the caller's requests are not changed")
+	// The pool takes sent txs in the background: commit once it holds all.
+	require.Eventually(t, func() bool {
+		n, err := e.client.PendingNonceAt(e.ctx, e.from)
+		return err == nil && n == uint64(len(txs))
+	}, 10*time.Second, 5*time.Millisecond)
 	e.commit(m)
 	for range txs {
 		assert.Equal(t, models.TxStateConfirmed, e.waitFinal().State)

@@ -98,10 +98,11 @@ type TxManager struct {
 	passHead    *models.Head                   // the latest head when the current pass began
 	receiptHead map[int64]common.Hash          // tx ID: the head its receipts were last looked up at
 	freshSends  map[int64]bool                 // attempt IDs SendNew sent since the previous pass
-	// staleReceipts are the txs of this pass whose receipt the chain
-	// serves although its nonce, read again, says they are not mined
-	// (checkNonce): the pass re-sends them instead of believing it.
-	staleReceipts map[int64]bool
+	// staleReceipts are the txs whose receipt the chain serves although
+	// its nonce, read again, says they are not mined (checkNonce): their
+	// receipts are not believed until a pass reads the key's nonce past
+	// them, so they stay unconfirmed and are sent again.
+	staleReceipts map[int64]staleReceipt
 	// nonceGone is, per tx ID, the head at which the chain's nonce was
 	// first seen past the tx's with no receipt of any of its attempts.
 	nonceGone map[int64]int64
@@ -144,17 +145,18 @@ func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logge
 	}
 	m := &TxManager{
 		cfg: cfg, db: db, client: client, keys: keys,
-		wake:       make(chan struct{}, 1),
-		feeWake:    make(chan struct{}, 1),
-		claims:     map[int64]*sendClaim{},
-		settledTop: map[common.Address]uint64{},
-		paused:     map[common.Address]pause{},
-		atCeiling:  map[int64]bool{},
-		nonceGone:  map[int64]int64{},
-		recent:     map[int64]recentTx{},
-		resent:     map[int64]int64{},
-		gapWarned:  map[common.Address]uint64{},
-		nonceHead:  map[common.Address]common.Hash{},
+		wake:          make(chan struct{}, 1),
+		feeWake:       make(chan struct{}, 1),
+		claims:        map[int64]*sendClaim{},
+		settledTop:    map[common.Address]uint64{},
+		staleReceipts: map[int64]staleReceipt{},
+		paused:        map[common.Address]pause{},
+		atCeiling:     map[int64]bool{},
+		nonceGone:     map[int64]int64{},
+		recent:        map[int64]recentTx{},
+		resent:        map[int64]int64{},
+		gapWarned:     map[common.Address]uint64{},
+		nonceHead:     map[common.Address]common.Hash{},
 
 		receiptHead: map[int64]common.Hash{},
 	}

@@ -89,7 +89,6 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) (failed error
 	// resend holds txes a reorg sent back to unconfirmed: broadcast them
 	// again this pass.
 	resend := map[int64]bool{}
-	m.staleReceipts = map[int64]bool{}
 	if m.takeVerify() {
 		if err := m.verifyRecent(ctx, resend); err != nil {
 			m.setVerify()
@@ -135,6 +134,11 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) (failed error
 			continue
 		}
 		m.nonceHead[from] = headHash
+	}
+	for id, st := range m.staleReceipts {
+		if n, ok := chainNonces[st.from]; ok && n > st.nonce {
+			delete(m.staleReceipts, id) // mined now: its receipt is believed again
+		}
 	}
 	if reverted > 0 {
 		// The reorged txes were read apart from the cached ones.
@@ -344,7 +348,7 @@ func (m *TxManager) processTx(ctx context.Context, tx *models.Tx, pre *receipts,
 		}
 		return false, m.followMined(ctx, tx, pre)
 	}
-	if pre.isDue(tx) && !m.staleReceipts[tx.ID] {
+	if _, stale := m.staleReceipts[tx.ID]; pre.isDue(tx) && !stale {
 		receipt, err := pre.find(tx)
 		if err != nil {
 			return true, err
