@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/pythia-oracle/pythia/core/chain"
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
 
@@ -149,7 +149,7 @@ func (m *TxManager) receipt(ctx context.Context, hash common.Hash) (*types.Recei
 }
 
 func receiptError(hash common.Hash, err error) error {
-	if strings.Contains(strings.ToLower(err.Error()), "indexing is in progress") {
+	if chain.IsTxIndexing(err) {
 		return fmt.Errorf("reading receipt %s: %w: %w", hash.Hex(), errIndexing, err)
 	}
 	return fmt.Errorf("reading receipt %s: %w", hash.Hex(), err)

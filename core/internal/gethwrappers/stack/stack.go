@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -15,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/params"
 
+	"github.com/pythia-oracle/pythia/core/chain"
 	"github.com/pythia-oracle/pythia/core/internal/gethwrappers/consumer"
 	"github.com/pythia-oracle/pythia/core/internal/gethwrappers/linktoken"
 	"github.com/pythia-oracle/pythia/core/internal/gethwrappers/oracle"
@@ -375,7 +375,7 @@ func (c *config) waitSuccess(ctx context.Context, backend bind.DeployBackend, ha
 			return receipt, fmt.Errorf("tx %s: %w", hash, ErrTxFailed)
 		case err == nil:
 			return receipt, nil
-		case !errors.Is(err, ethereum.NotFound) && !indexing(err):
+		case !errors.Is(err, ethereum.NotFound) && !chain.IsTxIndexing(err):
 			return nil, fmt.Errorf("waiting for tx %s: %w", hash, err)
 		}
 		c.commit()
@@ -385,15 +385,6 @@ func (c *config) waitSuccess(ctx context.Context, backend bind.DeployBackend, ha
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
-}
-
-// indexing reports whether err is go-ethereum's answer while its
-// transaction index catches up with a new block ("transaction indexing is
-// in progress"): the receipt is not known yet, as with NotFound. The
-// simulated chain gives it for a moment after a Commit on a loaded
-// machine.
-func indexing(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "indexing is in progress")
 }
 
 func waitSuccess(ctx context.Context, backend bind.DeployBackend, hash common.Hash) (*types.Receipt, error) {
