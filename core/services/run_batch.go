@@ -71,6 +71,26 @@ func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber
 	if len(runs) == 0 {
 		return out
 	}
+	// Held from before the insert to the hand-over, as in ExecuteJob;
+	// released in order, which queues the runs in order.
+	unlocks := make([]func(), 0, len(runs))
+	unlockAll := func() {
+		for _, unlock := range unlocks {
+			unlock()
+		}
+		unlocks = unlocks[:0]
+	}
+	defer unlockAll()
+	for _, run := range runs {
+		unlock, err := rm.runner.LockRun(ctx, run.ID)
+		if err != nil {
+			for _, i := range idx {
+				out[i].Err = err
+			}
+			return out
+		}
+		unlocks = append(unlocks, unlock)
+	}
 	err = rm.store.CreateJobRuns(ctx, runs)
 	switch {
 	case err == nil:
@@ -79,6 +99,7 @@ func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber
 			rm.runSaved(run, reqs[idx[k]].Job)
 		}
 	case errors.Is(err, store.ErrDuplicate):
+		unlockAll() // nothing was saved; the runs saved one by one are new
 		rm.lggr.Info("a log of the batch already has its run: saving its runs one by one", "runs", len(runs))
 		for _, i := range idx {
 			r := reqs[i]

@@ -214,6 +214,14 @@ func (rm *RunManager) ExecuteJob(ctx context.Context, job *models.JobSpec, initr
 	if err != nil {
 		return nil, err
 	}
+	// Held from before the insert to the hand-over: a worker that takes
+	// the run meanwhile (the start's recovery found it) waits for the
+	// copy instead of performing it from the database too.
+	unlock, err := rm.runner.LockRun(ctx, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := rm.store.CreateJobRun(ctx, run); err != nil {
 		if errors.Is(err, store.ErrDuplicate) && run.RunRequest.BlockHash != nil {
 			return nil, fmt.Errorf("job %s, log %s/%d: %w", job.ID, run.RunRequest.TxHash.Hex(), derefUint(run.RunRequest.LogIndex), ErrDuplicateLog)
@@ -523,12 +531,12 @@ func (rm *RunManager) withRunUnsaved(ctx context.Context, runID string, fn func(
 		return err
 	}
 	queue, unsaved, err := fn(run)
-	unlock()
 	if queue {
 		// The worker goes on from the run in memory instead of loading it
-		// back.
+		// back; it is queued on unlock.
 		rm.runner.EnqueueRun(run, nil, unsaved...)
 	}
+	unlock()
 	return err
 }
 
@@ -883,13 +891,13 @@ func (rm *RunManager) resumeOutgoingBatch(ctx context.Context, ids []string) boo
 		}
 		return ok
 	}()
-	for _, unlock := range unlocks {
-		unlock()
-	}
 	// The workers go on from the runs in memory instead of loading them
-	// back.
+	// back; each is queued when its lock is released.
 	for _, r := range queue {
 		rm.runner.EnqueueRun(r.run, nil, r.unsaved...)
+	}
+	for _, unlock := range unlocks {
+		unlock()
 	}
 	return ok
 }

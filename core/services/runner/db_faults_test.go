@@ -48,6 +48,14 @@ func (w *logWatch) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
+// seen reports whether a message starting with prefix was logged.
+func (w *logWatch) seen(prefix string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, waiting := w.waiters[prefix]
+	return !waiting
+}
+
 func (w *logWatch) wait(t *testing.T, prefix string) {
 	t.Helper()
 	w.mu.Lock()

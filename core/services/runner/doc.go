@@ -70,8 +70,11 @@
 //
 // Hand-over: a run its creator has just saved (a new run, or one resumed by
 // its confirmed answer) is queued with EnqueueRun, in memory with its job;
-// the worker does not load it back. Jobs are cached (their tasks never
-// change).
+// the worker does not load it back. The creator holds the run's lock from
+// before it saves (or loads) the run until the hand-over, and the run is
+// queued when it unlocks, so a worker never performs the run from the
+// database and then again from an older copy. Jobs are cached (their
+// tasks never change).
 //
 // Chain: the JobRunner is a head-tracker subscriber. OnNewHead records the
 // latest head and hands it to Hooks.ResumeConfirmingTasks on the runner's

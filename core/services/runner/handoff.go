@@ -28,9 +28,17 @@ const maxCachedJobs = 1024
 // keeps a copy of it and its job (nil: the worker finds it) for the
 // worker that takes it. unsaved are task runs of run the caller changed
 // without saving: the worker saves them with its next save. The caller
-// may go on reading run: the worker changes only its copy. A run that
-// changed in the database since (a cancellation) is caught by the store,
-// which never writes over a finished run; CancelRun also drops the copy.
+// may go on reading run: the worker changes only its copy.
+//
+// The caller must hold the run's lock (LockRun), taken before it created
+// or loaded run, and the run is queued when it unlocks: a worker trusts
+// the copy over the database, so a copy made outside the lock may be
+// older than what a worker saved meanwhile (a run queued by the start's
+// recovery between its insert and its hand-over had its first task
+// performed twice). Without the lock held, the run is queued without the
+// copy, and its worker loads it. A run cancelled since is caught by the
+// store, which never writes over a finished run; CancelRun also drops
+// the copy.
 func (r *JobRunner) EnqueueRun(run *models.JobRun, job *models.JobSpec, unsaved ...*models.TaskRun) {
 	if run == nil {
 		return
@@ -47,10 +55,17 @@ func (r *JobRunner) EnqueueRun(run *models.JobRun, job *models.JobSpec, unsaved 
 			}
 		}
 	}
-	r.qmu.Lock()
-	r.fresh[run.ID] = handoff{run: cp, job: job, unsaved: trs}
-	r.qmu.Unlock()
-	r.Enqueue(run.ID)
+	// Noted under the run's lock so no worker takes the run between the
+	// check and the copy.
+	queued := r.locks.whileLocked(run.ID, func() {
+		r.qmu.Lock()
+		r.fresh[run.ID] = handoff{run: cp, job: job, unsaved: trs}
+		r.qmu.Unlock()
+	})
+	if !queued {
+		r.lggr.Warn("run handed over without its lock; its worker loads it", "run_id", run.ID)
+		r.Enqueue(run.ID)
+	}
 }
 
 // takeFresh returns and forgets the in-memory copy of a queued run.

@@ -540,6 +540,20 @@ func (l *runLocks) lock(ctx context.Context, id string) (func(), error) {
 	}
 }
 
+// whileLocked calls fn and notes that the run must be queued when its
+// holder unlocks, if id's lock is held; it reports whether it was.
+func (l *runLocks) whileLocked(id string, fn func()) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rl, ok := l.locks[id]
+	if !ok || len(rl.ch) == 0 {
+		return false
+	}
+	rl.again = true
+	fn()
+	return true
+}
+
 // tryLock takes id's lock if it is free; otherwise it notes that the run
 // must be queued again when the holder unlocks.
 func (l *runLocks) tryLock(id string) (func(), bool) {

@@ -539,6 +539,44 @@ func TestCancelRun(t *testing.T) {
 	})
 }
 
+// A worker trusts a handed-over copy over the database, so only a copy
+// made under the run's lock is kept: one made outside it may be older than
+// what a worker saved meanwhile. (A run the start's recovery queued between
+// its insert and its creator's hand-over had its first task performed
+// twice: a bridge called twice, a retry counted once for two calls.)
+func TestHandOverWithoutTheLockIsNotTrusted(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	const unlocked = "run handed over without its lock"
+	watch := newLogWatch(unlocked)
+	n := newNode(t, st, nodeOpts{logger: slog.New(watch), cfg: services.RunConfig{Runner: runner.Config{Workers: 1}}})
+	srv, hits := countingServer(t, func(_ int64, w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, `{"result":5}`)
+	})
+	job := createJob(t, st, fmt.Sprintf(`{"initiators":[{"type":"web"}],"tasks":[{"type":"httpget","params":{"get":%q}},{"type":"noop"}]}`, srv.URL))
+	created, err := n.rm.ExecuteJobFromWeb(ctx, job.ID, nil)
+	require.NoError(t, err)
+	waitStatus(t, st, created.ID, models.RunStatusCompleted)
+	require.EqualValues(t, 1, hits.Load())
+	require.Equal(t, models.RunStatusUnstarted, created.Status, "the creator's copy is as it was saved")
+	require.False(t, watch.seen(unlocked), "a run's creator hands it over under its lock")
+
+	// The creator's copy, handed over after a worker finished the run.
+	n.rm.Runner().EnqueueRun(created, job)
+	watch.wait(t, unlocked)
+	// One worker takes runs in order: once a later run is done, the stale
+	// hand-over has been dealt with.
+	noop := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[{"type":"noop"}]}`)
+	later, err := n.rm.ExecuteJobFromWeb(ctx, noop.ID, nil)
+	require.NoError(t, err)
+	waitStatus(t, st, later.ID, models.RunStatusCompleted)
+	require.EqualValues(t, 1, hits.Load(), "the finished run was not performed again from the stale copy")
+	got, err := st.FindJobRun(ctx, created.ID)
+	require.NoError(t, err)
+	require.Equal(t, 1, got.TaskRuns[0].Attempts)
+	require.Len(t, got.TaskRuns[0].AttemptLog, 1)
+}
+
 func TestParallelRunsUseTheWorkerPool(t *testing.T) {
 	ctx := context.Background()
 	st := testdb.Open(t)
