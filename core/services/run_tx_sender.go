@@ -22,6 +22,7 @@ type TxCreator interface {
 	CreateTx(ctx context.Context, db *store.Store, req txmanager.TxRequest) (*models.Tx, error)
 	CreateTxs(ctx context.Context, db *store.Store, reqs []txmanager.TxRequest) ([]*models.Tx, error)
 	SendNew(ctx context.Context, tx *models.Tx)
+	SendNewBatch(ctx context.Context, txs []*models.Tx)
 }
 
 // RunTxSender is the ethtx adapter's TxSender: it records the answer's
@@ -68,8 +69,9 @@ type answerReq struct {
 	req txmanager.TxRequest
 	rec runner.AnswerRecorder // nil outside a JobRunner's worker
 
-	done  bool // recorded, or failed with err
-	alone bool // its batch failed: record it on its own
+	done    bool // recorded, or failed with err
+	alone   bool // its batch failed: record it on its own
+	sending bool // its batch's leader sends it with the batch
 	tx    *models.Tx
 	err   error
 }
@@ -136,7 +138,9 @@ func (s *RunTxSender) CreateTx(ctx context.Context, taskRunID string, from, to c
 	// Sent on its own goroutine: the worker goes on to its next run
 	// instead of waiting for the chain. The tx is saved; if the node stops
 	// before it is sent, the TxManager sends it at start.
-	go s.txm.SendNew(context.WithoutCancel(ctx), r.tx)
+	if !r.sending {
+		go s.txm.SendNew(context.WithoutCancel(ctx), r.tx)
+	}
 	if h := txHash(r.tx); h != (common.Hash{}) {
 		return h, nil
 	}
@@ -200,9 +204,11 @@ func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
 		finish(true)
 		return
 	}
+	// Sent together, in nonce order, as one JSON-RPC batch.
+	go s.txm.SendNewBatch(context.WithoutCancel(ctx), txs)
 	s.mu.Lock()
 	for i, r := range batch {
-		r.tx = txs[i]
+		r.tx, r.sending = txs[i], true
 	}
 	s.mu.Unlock()
 	finish(false)

@@ -4,15 +4,20 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pythia-oracle/pythia/core/chain"
+	"github.com/pythia-oracle/pythia/core/internal/simchain"
 	"github.com/pythia-oracle/pythia/core/services/txmanager"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
@@ -76,6 +81,86 @@ func TestSendNewSendsOnce(t *testing.T) {
 	}
 	e.commit(m)
 	assert.Equal(t, n, c.get("SendTransaction"), "no pass sent them again")
+	assert.Equal(t, uint64(n), e.chainNonce())
+}
+
+// orderedBatches is a batching client that records, per batch, the
+// nonces of the transactions it sends.
+type orderedBatches struct {
+	*batchingClient
+	mu     sync.Mutex
+	nonces [][]uint64
+}
+
+func (c *orderedBatches) BatchCallContext(ctx context.Context, batch []rpc.BatchElem) error {
+	var nonces []uint64
+	for _, b := range batch {
+		if b.Method != "eth_sendRawTransaction" {
+			continue
+		}
+		tx := new(types.Transaction)
+		if raw, ok := b.Args[0].(hexutil.Bytes); ok && tx.UnmarshalBinary(raw) == nil {
+			nonces = append(nonces, tx.Nonce())
+		}
+	}
+	if len(nonces) > 0 {
+		c.mu.Lock()
+		c.nonces = append(c.nonces, nonces)
+		c.mu.Unlock()
+	}
+	return c.batchingClient.BatchCallContext(ctx, batch)
+}
+
+// TestSendNewBatch: an answers' group commit is broadcast as one JSON-RPC
+// batch in nonce order, whatever order it is handed over in; each tx is
+// recorded as broadcast and mined once, and a second call sends nothing.
+func TestSendNewBatch(t *testing.T) {
+	port, err := simchain.FreePort()
+	require.NoError(t, err)
+	e := setup(t, setupOpts{simOpts: []simchain.Option{simchain.WithRPC(port)}})
+	rc, err := rpc.DialContext(e.ctx, fmt.Sprintf("ws://127.0.0.1:%d", port))
+	require.NoError(t, err)
+	t.Cleanup(rc.Close)
+	counting := newCountingClient(ethclient.NewClient(rc))
+	client := &orderedBatches{batchingClient: &batchingClient{countingClient: counting, rpc: rc}}
+	m, err := txmanager.New(e.cfg, e.db, client, e.ks, e.lggr)
+	require.NoError(t, err)
+	m.OnTxFinal(func(_ context.Context, tx *models.Tx) { e.final <- tx })
+	t.Cleanup(func() { require.NoError(t, m.Close()) })
+	latest, err := e.client.HeaderByNumber(e.ctx, nil)
+	require.NoError(t, err)
+	e.announce(m, latest.Hash())
+
+	const n = 5
+	reqs := make([]txmanager.TxRequest, n)
+	for i := range reqs {
+		reqs[i] = txmanager.TxRequest{TaskRunID: fmt.Sprintf("together-%d", i), To: sink, GasLimit: 21_000}
+	}
+	var txs []*models.Tx
+	require.NoError(t, e.db.Transact(e.ctx, func(db *store.Store) error {
+		txs, err = m.CreateTxs(e.ctx, db, reqs)
+		return err
+	}))
+	handed := slices.Clone(txs)
+	slices.Reverse(handed)
+	m.SendNewBatch(e.ctx, handed)
+	m.SendNewBatch(e.ctx, handed) // claimed and sent: nothing more
+	require.Equal(t, [][]uint64{{0, 1, 2, 3, 4}}, client.nonces, "one batch, in nonce order")
+	assert.Zero(t, counting.get("SendTransaction"))
+	require.Eventually(t, func() bool {
+		pending, err := e.client.PendingNonceAt(e.ctx, e.from)
+		return err == nil && pending == n
+	}, 10*time.Second, 5*time.Millisecond, "every tx accepted")
+
+	require.NoError(t, m.Start(e.ctx))
+	for _, tx := range txs {
+		e.waitTx(tx.ID, "broadcast", broadcast)
+	}
+	e.commit(m)
+	for range n {
+		assert.Equal(t, models.TxStateConfirmed, e.waitFinal().State)
+	}
+	assert.Len(t, client.nonces, 1, "no pass sent them again")
 	assert.Equal(t, uint64(n), e.chainNonce())
 }
 

@@ -119,6 +119,7 @@ type TxManager struct {
 	// a pass, by attempt ID (see SendNew).
 	sendMu sync.Mutex
 	claims map[int64]*sendClaim
+	firsts *firstBroadcasts // first broadcasts, in order (SendNewBatch)
 
 	balMu      sync.Mutex
 	balances   []KeyBalance
@@ -148,6 +149,7 @@ func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logge
 		wake:          make(chan struct{}, 1),
 		feeWake:       make(chan struct{}, 1),
 		claims:        map[int64]*sendClaim{},
+		firsts:        newFirstBroadcasts(),
 		settledTop:    map[common.Address]uint64{},
 		staleReceipts: map[int64]staleReceipt{},
 		paused:        map[common.Address]pause{},
