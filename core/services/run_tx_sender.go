@@ -72,8 +72,8 @@ type answerReq struct {
 	done    bool // recorded, or failed with err
 	alone   bool // its batch failed: record it on its own
 	sending bool // its batch's leader sends it with the batch
-	tx    *models.Tx
-	err   error
+	tx      *models.Tx
+	err     error
 }
 
 var _ adapters.TxSender = (*RunTxSender)(nil)

@@ -4,10 +4,14 @@
 // One TxManager per node owns every key's nonce. CreateTx saves a
 // transaction with its nonce and a signed first attempt in the caller's
 // database transaction (so a task run's status and its transaction commit
-// together); only after that commit is the attempt broadcast: by SendNew,
-// on the caller's goroutine, so concurrent creators send in parallel and
-// no worker wake-up or database read is on the answer's path (the chain's
-// pool holds a nonce that arrives before the one below it). An accepted
+// together); only after that commit is the attempt broadcast: by SendNew
+// (SendNewBatch for a group commit's transactions), on the caller's
+// goroutine, so no worker wake-up or database read is on the answer's
+// path. First broadcasts leave one batch at a time, in the order they were
+// handed over and each batch in nonce order, as one JSON-RPC batch when
+// the client can batch; callers that come while a batch is in flight are
+// sent together next, so a burst reaches the chain's pool without nonce
+// gaps. An accepted
 // send is kept in memory and written by the worker's next pass, with all
 // others of that pass in one UPDATE; a crash before that only re-sends the
 // same signed transaction after the restart ("already known", or "nonce
@@ -83,9 +87,9 @@
 // per transaction after its final state is saved; FindTxByTaskRun answers a
 // run that resumes after a restart.
 //
-// Concurrency: CreateTx, CreateTxs, SendNew, Trigger, Balances,
-// FindTxByTaskRun and the head-tracker methods are safe to call from any
-// goroutine; SendNew's first broadcast runs on its caller's goroutine, all
+// Concurrency: CreateTx, CreateTxs, SendNew, SendNewBatch, Trigger,
+// Balances, FindTxByTaskRun and the head-tracker methods are safe to call
+// from any goroutine; a first broadcast runs on a caller's goroutine, all
 // other chain-side work (re-broadcasts, receipts, bumps) on the worker
 // goroutine, and the fee refresher on its own; Start starts both, Close
 // stops them.
