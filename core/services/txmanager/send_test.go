@@ -17,7 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pythia-oracle/pythia/core/chain"
-	"github.com/pythia-oracle/pythia/core/internal/simchain"
 	"github.com/pythia-oracle/pythia/core/services/txmanager"
 	"github.com/pythia-oracle/pythia/core/store"
 	"github.com/pythia-oracle/pythia/core/store/models"
@@ -115,18 +114,10 @@ func (c *orderedBatches) BatchCallContext(ctx context.Context, batch []rpc.Batch
 // batch in nonce order, whatever order it is handed over in; each tx is
 // recorded as broadcast and mined once, and a second call sends nothing.
 func TestSendNewBatch(t *testing.T) {
-	port, err := simchain.FreePort()
-	require.NoError(t, err)
-	e := setup(t, setupOpts{simOpts: []simchain.Option{simchain.WithRPC(port)}})
-	rc, err := rpc.DialContext(e.ctx, fmt.Sprintf("ws://127.0.0.1:%d", port))
-	require.NoError(t, err)
-	t.Cleanup(rc.Close)
+	e, rc := setupOverWebSocket(t)
 	counting := newCountingClient(ethclient.NewClient(rc))
 	client := &orderedBatches{batchingClient: &batchingClient{countingClient: counting, rpc: rc}}
-	m, err := txmanager.New(e.cfg, e.db, client, e.ks, e.lggr)
-	require.NoError(t, err)
-	m.OnTxFinal(func(_ context.Context, tx *models.Tx) { e.final <- tx })
-	t.Cleanup(func() { require.NoError(t, m.Close()) })
+	m := e.newManagerOn(client)
 	latest, err := e.client.HeaderByNumber(e.ctx, nil)
 	require.NoError(t, err)
 	e.announce(m, latest.Hash())
@@ -138,6 +129,7 @@ func TestSendNewBatch(t *testing.T) {
 	}
 	var txs []*models.Tx
 	require.NoError(t, e.db.Transact(e.ctx, func(db *store.Store) error {
+		var err error
 		txs, err = m.CreateTxs(e.ctx, db, reqs)
 		return err
 	}))
@@ -147,10 +139,7 @@ func TestSendNewBatch(t *testing.T) {
 	m.SendNewBatch(e.ctx, handed) // claimed and sent: nothing more
 	require.Equal(t, [][]uint64{{0, 1, 2, 3, 4}}, client.nonces, "one batch, in nonce order")
 	assert.Zero(t, counting.get("SendTransaction"))
-	require.Eventually(t, func() bool {
-		pending, err := e.client.PendingNonceAt(e.ctx, e.from)
-		return err == nil && pending == n
-	}, 10*time.Second, 5*time.Millisecond, "every tx accepted")
+	e.waitPool(n) // every tx accepted
 
 	require.NoError(t, m.Start(e.ctx))
 	for _, tx := range txs {

@@ -830,6 +830,19 @@ func TestCreateTxFeesOncePerHead(t *testing.T) {
 	}
 }
 
+// setupOverWebSocket is setup with the simulated chain also served over
+// WebSocket, and a JSON-RPC client dialled to it (for batches).
+func setupOverWebSocket(t *testing.T) (*env, *rpc.Client) {
+	t.Helper()
+	port, err := simchain.FreePort()
+	require.NoError(t, err)
+	e := setup(t, setupOpts{simOpts: []simchain.Option{simchain.WithRPC(port)}})
+	rc, err := rpc.DialContext(e.ctx, fmt.Sprintf("ws://127.0.0.1:%d", port))
+	require.NoError(t, err)
+	t.Cleanup(rc.Close)
+	return e, rc
+}
+
 // batchingClient is a chain client over JSON-RPC that can batch, counting
 // its batches and their calls.
 type batchingClient struct {
@@ -862,21 +875,13 @@ func TestReceiptsOncePerHead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			port, err := simchain.FreePort()
-			require.NoError(t, err)
-			e := setup(t, setupOpts{simOpts: []simchain.Option{simchain.WithRPC(port)}})
-			rc, err := rpc.DialContext(e.ctx, fmt.Sprintf("ws://127.0.0.1:%d", port))
-			require.NoError(t, err)
-			t.Cleanup(rc.Close)
+			e, rc := setupOverWebSocket(t)
 			counting := newCountingClient(ethclient.NewClient(rc))
 			var client txmanager.Client = counting
 			if tt.batch {
 				client = &batchingClient{countingClient: counting, rpc: rc}
 			}
-			m, err := txmanager.New(e.cfg, e.db, client, e.ks, e.lggr)
-			require.NoError(t, err)
-			m.OnTxFinal(func(_ context.Context, tx *models.Tx) { e.final <- tx })
-			t.Cleanup(func() { require.NoError(t, m.Close()) })
+			m := e.newManagerOn(client)
 			latest, err := e.client.HeaderByNumber(e.ctx, nil)
 			require.NoError(t, err)
 			e.announce(m, latest.Hash())
