@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -214,4 +215,59 @@ func (a *anvil) fulfilledCount(ctx context.Context, c *contracts, consumer commo
 		return 0, fmt.Errorf("reading fulfilledCount: %w", err)
 	}
 	return new(big.Int).SetBytes(out).Uint64(), nil
+}
+
+// canonicalChain returns the blocks after from, with their transactions,
+// in chain order, found by walking parent hashes back from the head. An
+// anvil_reorg under load can leave anvil serving a reorged-out block by
+// number, with receipts for its transactions (the same nonce then looks
+// mined twice); the head's ancestry is what is canonical. stale counts the
+// numbers at which anvil served another block or other transactions.
+func (a *anvil) canonicalChain(ctx context.Context, from uint64) (blocks []*rpcBlock, stale int, err error) {
+	head := new(rpcBlock)
+	if err := a.rpc.CallContext(ctx, head, "eth_getBlockByNumber", "latest", true); err != nil {
+		return nil, 0, fmt.Errorf("reading the head: %w", err)
+	}
+	for b := head; uint64(b.Number) > from; {
+		blocks = append(blocks, b)
+		if b.Number == 0 {
+			break
+		}
+		parent := new(rpcBlock)
+		if err := a.rpc.CallContext(ctx, parent, "eth_getBlockByHash", b.ParentHash, true); err != nil {
+			return nil, 0, fmt.Errorf("reading block %s: %w", b.ParentHash, err)
+		}
+		if parent.Hash != b.ParentHash {
+			return nil, 0, fmt.Errorf("anvil has no block %s, the parent of block %d", b.ParentHash, b.Number)
+		}
+		b = parent
+	}
+	slices.Reverse(blocks)
+	// The same numbers asked by number, 200 to a batch.
+	byNumber := make([]struct {
+		Hash         common.Hash   `json:"hash"`
+		Transactions []common.Hash `json:"transactions"`
+	}, len(blocks))
+	elems := make([]rpc.BatchElem, len(blocks))
+	for i, b := range blocks {
+		elems[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.EncodeUint64(uint64(b.Number)), false}, Result: &byNumber[i]}
+	}
+	for i := 0; i < len(elems); i += 200 {
+		if err := a.rpc.BatchCallContext(ctx, elems[i:min(i+200, len(elems))]); err != nil {
+			return nil, 0, err
+		}
+	}
+	for i, b := range blocks {
+		if elems[i].Error != nil {
+			continue
+		}
+		same := byNumber[i].Hash == b.Hash && len(byNumber[i].Transactions) == len(b.Transactions)
+		for j := 0; same && j < len(b.Transactions); j++ {
+			same = byNumber[i].Transactions[j] == b.Transactions[j].Hash
+		}
+		if !same {
+			stale++
+		}
+	}
+	return blocks, stale, nil
 }

@@ -17,11 +17,13 @@
 // figures also as ratios to the baseline of the same run.
 //
 // Fault scenarios (-faults) each run on a fresh stack and count requests
-// lost and fulfilments duplicated on the canonical chain: SIGKILL of the
-// node and restart, the WebSocket cut and restored, PostgreSQL restarted,
-// an anvil_reorg of blocks holding requests and fulfilments (the harness
-// re-sends its own requests the reorg dropped), and a bridge that times
-// out, then recovers.
+// lost and fulfilments duplicated on the canonical chain (the blocks the
+// head descends from by parent hash): SIGKILL of the node and restart, the
+// WebSocket cut and restored, PostgreSQL restarted, an anvil_reorg of
+// blocks holding requests and fulfilments (the node's messages held in the
+// proxy while anvil reorganises, since anvil_reorg is not atomic against
+// mining; the harness re-sends its own requests the reorg dropped), and a
+// bridge that times out, then recovers.
 //
 // Results go to tools/bench/RESULTS.md as markdown. -smoke is the short
 // check `make test` runs (SQLite, a burst of 20, the SIGKILL fault); the

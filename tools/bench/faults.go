@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -164,6 +166,7 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 	// so it is counted apart, not waited for.
 	var t chainTruth
 	var st requestTxStates
+	var terr error // the last reading of the chain's truth
 	lastFulfilled, lastProgress := -1, time.Now()
 	err = poll(ctx, burstTimeout(n)+time.Minute, time.Second, func() bool {
 		// A reorg drops requests. In any scenario a request tx the chain
@@ -172,7 +175,7 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		if k, _ := s.resendDropped(ctx, all); k > 0 {
 			fr.resent += k
 		}
-		var serr, terr error
+		var serr error
 		st, serr = s.requestStates(ctx, all)
 		t, terr = truth(ctx, s.a, h.c, s.oracle, s.consumer, s.answerer, nonce0)
 		if terr == nil && t.fulfilled > lastFulfilled {
@@ -181,7 +184,10 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		settled := serr == nil && st.mined+st.reverted == len(all)
 		return terr == nil && settled && t.fulfilled >= t.requests || time.Since(lastProgress) > time.Minute
 	})
-	if err == nil && (st.mined+st.reverted < len(all) || t.fulfilled < t.requests) {
+	switch {
+	case err == nil && terr != nil:
+		err = fmt.Errorf("reading the chain: %w", terr)
+	case err == nil && (st.mined+st.reverted < len(all) || t.fulfilled < t.requests):
 		err = fmt.Errorf("no new answer for a minute: %w", errTimeout)
 	}
 	if st.reverted > 0 || st.mined+st.reverted < len(all) {
@@ -189,19 +195,29 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 	}
 	// A few more blocks: a late duplicate would land now.
 	time.Sleep(3 * time.Second) // blocks keep coming from the miner above
-	t2, terr := truth(ctx, s.a, h.c, s.oracle, s.consumer, s.answerer, nonce0)
-	if terr == nil {
+	if t2, terr := truth(ctx, s.a, h.c, s.oracle, s.consumer, s.answerer, nonce0); terr == nil {
 		t = t2
+	} else if err == nil {
+		err = fmt.Errorf("reading the chain: %w", terr)
 	}
 	fr.n, fr.fulfilled, fr.lost = t.requests, t.fulfilled, t.requests-t.fulfilled
-	dups, reverted, derr := s.duplicateAnswers(ctx, head0)
+	dups, reverted, stale, derr := s.duplicateAnswers(ctx, head0)
+	if stale > 0 || t.offChain > 0 {
+		fr.note = joinNotes(fr.note, fmt.Sprintf("anvil served %d reorged-out blocks by number and %d of their logs (not counted: the head does not descend from them)", stale, t.offChain))
+	}
 	if derr == nil {
 		fr.duplicates = dups
+		if dups > 0 && s.db == "postgres" {
+			s.dumpDatabase(ctx)
+		}
 		if reverted > 0 {
 			fr.note = joinNotes(fr.note, fmt.Sprintf("%d answers reverted (sent while the request was off the chain), each answered again", reverted))
 		}
 	} else {
 		fr.duplicates = t.duplicates
+		if err == nil {
+			err = fmt.Errorf("scanning the answers: %w", derr)
+		}
 	}
 	if err != nil {
 		fr.err = fmt.Sprintf("waiting for the answers: %v (canonical requests %d, fulfilled %d)", err, t.requests, t.fulfilled)
@@ -210,6 +226,19 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		fr.note = joinNotes(fmt.Sprintf("node started %d times", s.node.starts), fr.note)
 	}
 	return fr
+}
+
+// dumpDatabase writes the node's database as SQL next to its log, so the
+// runs and transactions behind a duplicate can be read after the stack is
+// gone (the work folder is kept for a failed check).
+func (s *stack) dumpDatabase(ctx context.Context) {
+	cmd := asPostgres(filepath.Join(pgBin(), "pg_dump"), "--data-only", s.dbURL)
+	out, err := cmd.Output()
+	if err != nil {
+		s.h.log("dumping the node's database: %v", err)
+		return
+	}
+	_ = os.WriteFile(filepath.Join(s.dir, "node-db.sql"), out, 0o644)
 }
 
 // requestTxStates counts the harness's request txs by what the chain did
@@ -277,8 +306,40 @@ func (s *stack) batch(ctx context.Context, elems []rpc.BatchElem) error {
 	return nil
 }
 
-// reorg replaces the last depth blocks with empty ones.
-func (s *stack) reorg(ctx context.Context, depth int) error {
+// reorg replaces the last depth blocks with empty ones, with no write
+// reaching anvil meanwhile. anvil_reorg is not atomic against mining: with
+// transactions arriving during it (automine, even paused: a block already
+// being mined), anvil 1.7.1 under load left a block whose parent it no
+// longer had, and served by number reorged-out blocks with receipts, so
+// that a nonce looked mined twice. A real chain switches branches at once;
+// here the node's messages wait in the proxy, automine is paused and the
+// chain left to settle, and the node sees the reorg as it would a real one.
+func (s *stack) reorg(ctx context.Context, depth int) (err error) {
+	release := s.proxy.Hold()
+	defer release()
+	if err := s.a.rpc.CallContext(ctx, nil, "evm_setAutomine", false); err != nil {
+		return fmt.Errorf("pausing automine: %w", err)
+	}
+	defer func() {
+		if rerr := s.a.rpc.CallContext(context.WithoutCancel(ctx), nil, "evm_setAutomine", true); rerr != nil && err == nil {
+			err = fmt.Errorf("resuming automine: %w", rerr)
+		}
+	}()
+	// Settled: the head unchanged for 300 ms (a block being mined when
+	// the hold began lands first).
+	var last uint64
+	for still, deadline := 0, time.Now().Add(10*time.Second); still < 3 && time.Now().Before(deadline); {
+		head, err := s.a.eth.BlockNumber(ctx)
+		if err != nil {
+			return fmt.Errorf("reading the head: %w", err)
+		}
+		if head == last {
+			still++
+		} else {
+			still, last = 0, head
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	return s.a.rpc.CallContext(ctx, nil, "anvil_reorg", depth, []any{})
 }
 
@@ -318,39 +379,28 @@ func (s *stack) resendDropped(ctx context.Context, txs []*types.Transaction) (in
 // (request ID and expiration) after its successful one, and answers that
 // reverted before it: the Oracle refuses an answer for a request it does
 // not hold, here one sent while a reorg had the request off the chain.
-func (s *stack) duplicateAnswers(ctx context.Context, from uint64) (dups, reverted int, err error) {
-	head, err := s.a.eth.BlockNumber(ctx)
+// stale counts block numbers at which anvil served a block that is not on
+// the chain its head descends from (see canonicalChain).
+func (s *stack) duplicateAnswers(ctx context.Context, from uint64) (dups, reverted, stale int, err error) {
+	blocks, stale, err := s.a.canonicalChain(ctx, from)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	type answer struct {
-		key  string
-		hash common.Hash
+		key   string
+		hash  common.Hash
+		block uint64
+		nonce uint64
 	}
 	var answers []answer
-	for b := from + 1; b <= head; b += 100 {
-		end := min(b+100, head+1)
-		blocks := make([]*rpcBlock, end-b)
-		elems := make([]rpc.BatchElem, end-b)
-		for i := range elems {
-			blocks[i] = new(rpcBlock)
-			elems[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.EncodeUint64(b + uint64(i)), true}, Result: blocks[i]}
-		}
-		if err := s.a.rpc.BatchCallContext(ctx, elems); err != nil {
-			return 0, 0, err
-		}
-		for i, blk := range blocks {
-			if elems[i].Error != nil {
-				return 0, 0, elems[i].Error
+	for _, blk := range blocks {
+		for _, tx := range blk.Transactions {
+			if tx.From != s.answerer || tx.To == nil || *tx.To != s.oracle || len(tx.Input) < 4+6*32 ||
+				string(tx.Input[:4]) != string(s.h.c.fulfilSel) {
+				continue
 			}
-			for _, tx := range blk.Transactions {
-				if tx.From != s.answerer || tx.To == nil || *tx.To != s.oracle || len(tx.Input) < 4+6*32 ||
-					string(tx.Input[:4]) != string(s.h.c.fulfilSel) {
-					continue
-				}
-				// requestId and expiration words.
-				answers = append(answers, answer{string(tx.Input[4:36]) + string(tx.Input[4+4*32:4+5*32]), tx.Hash})
-			}
+			// requestId and expiration words.
+			answers = append(answers, answer{string(tx.Input[4:36]) + string(tx.Input[4+4*32:4+5*32]), tx.Hash, uint64(blk.Number), uint64(tx.Nonce)})
 		}
 	}
 	receipts := make([]*types.Receipt, len(answers))
@@ -359,33 +409,52 @@ func (s *stack) duplicateAnswers(ctx context.Context, from uint64) (dups, revert
 		elems[i] = rpc.BatchElem{Method: "eth_getTransactionReceipt", Args: []any{a.hash}, Result: &receipts[i]}
 	}
 	if err := s.batch(ctx, elems); err != nil {
-		return 0, 0, err
+		return 0, 0, stale, err
 	}
 	seen := map[string]int{}
+	suspect := map[string]bool{}
 	for i, a := range answers {
 		if elems[i].Error != nil || receipts[i] == nil {
-			return 0, 0, fmt.Errorf("receipt of answer %s: %v", a.hash, elems[i].Error)
+			return 0, 0, stale, fmt.Errorf("receipt of answer %s: %v", a.hash, elems[i].Error)
 		}
 		ok := receipts[i].Status == types.ReceiptStatusSuccessful
 		switch {
 		case seen[a.key] > 0:
 			dups++ // a second answer, whether the Oracle took it or not
+			suspect[a.key] = true
 		case !ok:
 			reverted++ // before the request's answer: it was off the chain
+			suspect[a.key] = true
 		}
 		if ok {
 			seen[a.key]++
 		}
 	}
-	return dups, reverted, nil
+	if len(suspect) > 0 {
+		// The evidence for a scenario's notes: every answer to a request
+		// answered twice or refused, in chain order.
+		var b strings.Builder
+		for i, a := range answers {
+			if suspect[a.key] {
+				fmt.Fprintf(&b, "request %x expiration %x: block %d nonce %d tx %s status %d\n",
+					a.key[:32], a.key[32:], a.block, a.nonce, a.hash, receipts[i].Status)
+			}
+		}
+		_ = os.WriteFile(filepath.Join(s.dir, "suspect-answers.txt"), []byte(b.String()), 0o644)
+	}
+	return dups, reverted, stale, nil
 }
 
 type rpcBlock struct {
+	Number       hexutil.Uint64 `json:"number"`
+	Hash         common.Hash    `json:"hash"`
+	ParentHash   common.Hash    `json:"parentHash"`
 	Transactions []struct {
 		Hash  common.Hash     `json:"hash"`
 		From  common.Address  `json:"from"`
 		To    *common.Address `json:"to"`
 		Input hexutil.Bytes   `json:"input"`
+		Nonce hexutil.Uint64  `json:"nonce"`
 		Value *hexutil.Big    `json:"value"`
 	} `json:"transactions"`
 }

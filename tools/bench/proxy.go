@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -44,6 +45,9 @@ type rpcProxy struct {
 
 	ln  net.Listener
 	srv *http.Server
+
+	// held, while set, is the hold the client's messages wait out (Hold).
+	held atomic.Pointer[hold]
 
 	mu     sync.Mutex
 	cut    bool
@@ -126,6 +130,9 @@ func (p *rpcProxy) pipe(dst, src *websocket.Conn, fromClient bool) {
 			return
 		}
 		if fromClient {
+			if h := p.held.Load(); h != nil {
+				<-h.done
+			}
 			p.inspect(msg)
 		} else {
 			p.inspectPush(msg)
@@ -224,6 +231,25 @@ func (p *rpcProxy) Cut() {
 	}
 }
 
+// Hold keeps the client's messages from anvil, connections open, until
+// the returned release is called: anvil sees no write from the client
+// while the harness changes the chain.
+func (p *rpcProxy) Hold() (release func()) {
+	h := &hold{done: make(chan struct{})}
+	p.held.Store(h)
+	return func() {
+		p.held.CompareAndSwap(h, nil)
+		h.release()
+	}
+}
+
+type hold struct {
+	done chan struct{}
+	once sync.Once
+}
+
+func (h *hold) release() { h.once.Do(func() { close(h.done) }) }
+
 // Restore accepts connections again.
 func (p *rpcProxy) Restore() {
 	p.mu.Lock()
@@ -233,6 +259,9 @@ func (p *rpcProxy) Restore() {
 
 // Close stops the proxy and waits for its pipes.
 func (p *rpcProxy) Close() {
+	if h := p.held.Swap(nil); h != nil {
+		h.release()
+	}
 	_ = p.srv.Close()
 	p.Cut()
 	p.wg.Wait()

@@ -226,6 +226,7 @@ type chainTruth struct {
 	fulfilled  int // distinct request IDs the consumer accepted
 	lost       int // requests still holding a commitment (never answered)
 	duplicates int // fulfilment transactions beyond one per request, from the answering key
+	offChain   int // logs anvil served from blocks the head does not descend from
 	fromKey    uint64
 }
 
@@ -239,10 +240,22 @@ func truth(ctx context.Context, a *anvil, c *contracts, oracle, consumer, answer
 	if err != nil {
 		return t, fmt.Errorf("reading logs: %w", err)
 	}
+	// Logs count only from blocks the head descends from: after a reorg
+	// anvil can still serve logs of a block it took out.
+	blocks, _, err := a.canonicalChain(ctx, 0)
+	if err != nil {
+		return t, err
+	}
+	canonical := make(map[common.Hash]bool, len(blocks))
+	for _, b := range blocks {
+		canonical[b.Hash] = true
+	}
 	reqs := map[common.Hash]bool{}
 	done := map[common.Hash]bool{}
 	for _, l := range logs {
 		switch {
+		case !canonical[l.BlockHash]:
+			t.offChain++
 		case l.Topics[0] == c.requestTopic && len(l.Data) >= 64:
 			reqs[common.BytesToHash(l.Data[32:64])] = true
 		case l.Topics[0] == c.fulfilledTopic && len(l.Topics) > 1:
