@@ -243,7 +243,7 @@ func (a *anvil) canonicalChain(ctx context.Context, from uint64) (blocks []*rpcB
 		b = parent
 	}
 	slices.Reverse(blocks)
-	// The same numbers asked by number, 200 to a batch.
+	// The same numbers asked by number.
 	byNumber := make([]struct {
 		Hash         common.Hash   `json:"hash"`
 		Transactions []common.Hash `json:"transactions"`
@@ -252,10 +252,8 @@ func (a *anvil) canonicalChain(ctx context.Context, from uint64) (blocks []*rpcB
 	for i, b := range blocks {
 		elems[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.EncodeUint64(uint64(b.Number)), false}, Result: &byNumber[i]}
 	}
-	for i := 0; i < len(elems); i += 200 {
-		if err := a.rpc.BatchCallContext(ctx, elems[i:min(i+200, len(elems))]); err != nil {
-			return nil, 0, err
-		}
+	if err := a.batch(ctx, elems); err != nil {
+		return nil, 0, err
 	}
 	for i, b := range blocks {
 		if elems[i].Error != nil {
@@ -270,4 +268,14 @@ func (a *anvil) canonicalChain(ctx context.Context, from uint64) (blocks []*rpcB
 		}
 	}
 	return blocks, stale, nil
+}
+
+// batch sends elems to anvil 200 at a time.
+func (a *anvil) batch(ctx context.Context, elems []rpc.BatchElem) error {
+	for i := 0; i < len(elems); i += 200 {
+		if err := a.rpc.BatchCallContext(ctx, elems[i:min(i+200, len(elems))]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -261,7 +261,7 @@ func (s *stack) requestStates(ctx context.Context, txs []*types.Transaction) (re
 	for i, tx := range txs {
 		elems[i] = rpc.BatchElem{Method: "eth_getTransactionReceipt", Args: []any{tx.Hash()}, Result: &receipts[i]}
 	}
-	if err := s.batch(ctx, elems); err != nil {
+	if err := s.a.batch(ctx, elems); err != nil {
 		return st, err
 	}
 	var open []int
@@ -283,7 +283,7 @@ func (s *stack) requestStates(ctx context.Context, txs []*types.Transaction) (re
 	for j, i := range open {
 		elems[j] = rpc.BatchElem{Method: "eth_getTransactionByHash", Args: []any{txs[i].Hash()}, Result: &known[j]}
 	}
-	if err := s.batch(ctx, elems); err != nil {
+	if err := s.a.batch(ctx, elems); err != nil {
 		return st, err
 	}
 	for j := range open {
@@ -294,16 +294,6 @@ func (s *stack) requestStates(ctx context.Context, txs []*types.Transaction) (re
 		}
 	}
 	return st, nil
-}
-
-// batch sends elems to anvil 200 at a time.
-func (s *stack) batch(ctx context.Context, elems []rpc.BatchElem) error {
-	for i := 0; i < len(elems); i += 200 {
-		if err := s.a.rpc.BatchCallContext(ctx, elems[i:min(i+200, len(elems))]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // reorg replaces the last depth blocks with empty ones, with no write
@@ -328,7 +318,10 @@ func (s *stack) reorg(ctx context.Context, depth int) (err error) {
 	// Settled: the head unchanged for 300 ms (a block being mined when
 	// the hold began lands first).
 	var last uint64
-	for still, deadline := 0, time.Now().Add(10*time.Second); still < 3 && time.Now().Before(deadline); {
+	for still, deadline := 0, time.Now().Add(10*time.Second); still < 3; {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("anvil still mining 10 s after the hold (head %d)", last)
+		}
 		head, err := s.a.eth.BlockNumber(ctx)
 		if err != nil {
 			return fmt.Errorf("reading the head: %w", err)
@@ -351,7 +344,7 @@ func (s *stack) resendDropped(ctx context.Context, txs []*types.Transaction) (in
 	for i, tx := range txs {
 		elems[i] = rpc.BatchElem{Method: "eth_getTransactionByHash", Args: []any{tx.Hash()}, Result: &results[i]}
 	}
-	if err := s.batch(ctx, elems); err != nil {
+	if err := s.a.batch(ctx, elems); err != nil {
 		return 0, err
 	}
 	var missing []*types.Transaction
@@ -408,7 +401,7 @@ func (s *stack) duplicateAnswers(ctx context.Context, from uint64) (dups, revert
 	for i, a := range answers {
 		elems[i] = rpc.BatchElem{Method: "eth_getTransactionReceipt", Args: []any{a.hash}, Result: &receipts[i]}
 	}
-	if err := s.batch(ctx, elems); err != nil {
+	if err := s.a.batch(ctx, elems); err != nil {
 		return 0, 0, stale, err
 	}
 	seen := map[string]int{}
