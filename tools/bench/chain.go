@@ -221,12 +221,12 @@ func (a *anvil) fulfilledCount(ctx context.Context, c *contracts, consumer commo
 // in chain order, found by walking parent hashes back from the head. An
 // anvil_reorg under load can leave anvil serving a reorged-out block by
 // number, with receipts for its transactions (the same nonce then looks
-// mined twice); the head's ancestry is what is canonical. stale counts the
-// numbers at which anvil served another block or other transactions.
-func (a *anvil) canonicalChain(ctx context.Context, from uint64) (blocks []*rpcBlock, stale int, err error) {
+// mined twice); the head's ancestry is what is canonical.
+func (a *anvil) canonicalChain(ctx context.Context, from uint64) ([]*rpcBlock, error) {
+	var blocks []*rpcBlock
 	head := new(rpcBlock)
 	if err := a.rpc.CallContext(ctx, head, "eth_getBlockByNumber", "latest", true); err != nil {
-		return nil, 0, fmt.Errorf("reading the head: %w", err)
+		return nil, fmt.Errorf("reading the head: %w", err)
 	}
 	for b := head; uint64(b.Number) > from; {
 		blocks = append(blocks, b)
@@ -235,15 +235,20 @@ func (a *anvil) canonicalChain(ctx context.Context, from uint64) (blocks []*rpcB
 		}
 		parent := new(rpcBlock)
 		if err := a.rpc.CallContext(ctx, parent, "eth_getBlockByHash", b.ParentHash, true); err != nil {
-			return nil, 0, fmt.Errorf("reading block %s: %w", b.ParentHash, err)
+			return nil, fmt.Errorf("reading block %s: %w", b.ParentHash, err)
 		}
 		if parent.Hash != b.ParentHash {
-			return nil, 0, fmt.Errorf("anvil has no block %s, the parent of block %d", b.ParentHash, b.Number)
+			return nil, fmt.Errorf("anvil has no block %s, the parent of block %d", b.ParentHash, b.Number)
 		}
 		b = parent
 	}
 	slices.Reverse(blocks)
-	// The same numbers asked by number.
+	return blocks, nil
+}
+
+// staleByNumber counts the blocks of a canonical chain at whose numbers
+// anvil serves another block or other transactions.
+func (a *anvil) staleByNumber(ctx context.Context, blocks []*rpcBlock) (stale int, err error) {
 	byNumber := make([]struct {
 		Hash         common.Hash   `json:"hash"`
 		Transactions []common.Hash `json:"transactions"`
@@ -253,7 +258,7 @@ func (a *anvil) canonicalChain(ctx context.Context, from uint64) (blocks []*rpcB
 		elems[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.EncodeUint64(uint64(b.Number)), false}, Result: &byNumber[i]}
 	}
 	if err := a.batch(ctx, elems); err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	for i, b := range blocks {
 		if elems[i].Error != nil {
@@ -267,7 +272,7 @@ func (a *anvil) canonicalChain(ctx context.Context, from uint64) (blocks []*rpcB
 			stale++
 		}
 	}
-	return blocks, stale, nil
+	return stale, nil
 }
 
 // batch sends elems to anvil 200 at a time.

@@ -373,10 +373,13 @@ func (s *stack) resendDropped(ctx context.Context, txs []*types.Transaction) (in
 // reverted before it: the Oracle refuses an answer for a request it does
 // not hold, here one sent while a reorg had the request off the chain.
 // stale counts block numbers at which anvil served a block that is not on
-// the chain its head descends from (see canonicalChain).
+// the chain its head descends from (see staleByNumber).
 func (s *stack) duplicateAnswers(ctx context.Context, from uint64) (dups, reverted, stale int, err error) {
-	blocks, stale, err := s.a.canonicalChain(ctx, from)
+	blocks, err := s.a.canonicalChain(ctx, from)
 	if err != nil {
+		return 0, 0, 0, err
+	}
+	if stale, err = s.a.staleByNumber(ctx, blocks); err != nil {
 		return 0, 0, 0, err
 	}
 	type answer struct {

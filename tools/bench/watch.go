@@ -242,7 +242,7 @@ func truth(ctx context.Context, a *anvil, c *contracts, oracle, consumer, answer
 	}
 	// Logs count only from blocks the head descends from: after a reorg
 	// anvil can still serve logs of a block it took out.
-	blocks, _, err := a.canonicalChain(ctx, 0)
+	blocks, err := a.canonicalChain(ctx, 0)
 	if err != nil {
 		return t, err
 	}
