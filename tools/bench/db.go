@@ -82,6 +82,16 @@ func (p *postgres) ctl(action string) error {
 // Restart stops the server (fast: open connections are cut) and starts it.
 func (p *postgres) Restart() error { return p.ctl("restart") }
 
+// PID is the postmaster's process ID, from its pid file.
+func (p *postgres) PID() (int, error) {
+	b, err := os.ReadFile(filepath.Join(p.dir, "data", "postmaster.pid"))
+	if err != nil {
+		return 0, fmt.Errorf("reading postmaster.pid: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return strconv.Atoi(strings.TrimSpace(line))
+}
+
 func (p *postgres) url(db string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", p.port, db)
 }

@@ -122,6 +122,51 @@ func readProcStats(pid int) (procStats, error) {
 	return s, nil
 }
 
+// treeCPU is the user+system time of pid and of its children, live ones
+// and those that have exited (cutime, cstime): PostgreSQL does its work in
+// backend processes, anvil in threads of its own.
+func treeCPU(pid int) (time.Duration, error) {
+	own, _, err := statTimes(pid)
+	if err != nil {
+		return 0, err
+	}
+	total := own
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, fmt.Errorf("listing /proc: %w", err)
+	}
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil || child == pid {
+			continue
+		}
+		t, ppid, err := statTimes(child)
+		if err == nil && ppid == pid { // a child that exits meanwhile is skipped
+			total += t
+		}
+	}
+	return total, nil
+}
+
+// statTimes reads a process's utime+stime+cutime+cstime and its parent.
+func statTimes(pid int) (time.Duration, int, error) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, fmt.Errorf("reading /proc/%d/stat: %w", pid, err)
+	}
+	f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
+	if len(f) < 15 {
+		return 0, 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	ppid, _ := strconv.Atoi(f[1])
+	var ticks int64
+	for _, i := range []int{11, 12, 13, 14} {
+		v, _ := strconv.ParseInt(f[i], 10, 64)
+		ticks += v
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, ppid, nil
+}
+
 // rssSampler records the highest RSS of a process while it runs.
 type rssSampler struct {
 	mu   sync.Mutex

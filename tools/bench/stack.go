@@ -165,6 +165,24 @@ func (s *stack) pid() int {
 
 func (s *stack) stats() (procStats, error) { return readProcStats(s.pid()) }
 
+// sideCPU is the CPU time so far of the chain (anvil) and, for a node on
+// PostgreSQL, of the database server: what the answerer's work costs the
+// processes it shares the cores with. db is -1 without a server.
+func (s *stack) sideCPU() (chain, db time.Duration) {
+	chain, db = -1, -1
+	if t, err := treeCPU(s.a.proc.PID()); err == nil {
+		chain = t
+	}
+	if s.kind == "pythia" && s.db == "postgres" && s.h.pg != nil {
+		if pid, err := s.h.pg.PID(); err == nil {
+			if t, err := treeCPU(pid); err == nil {
+				db = t
+			}
+		}
+	}
+	return chain, db
+}
+
 func (s *stack) answererNonce(ctx context.Context) (uint64, error) {
 	return s.a.eth.NonceAt(ctx, s.answerer, nil)
 }

@@ -23,6 +23,7 @@ type result struct {
 	elapsed                      time.Duration
 
 	cpu                time.Duration
+	chainCPU, dbCPU    time.Duration // anvil's and PostgreSQL's; -1: not measured
 	peakRSS, steadyRSS int64
 	rowsPerReq         float64
 	bytesPerReq        float64
@@ -71,6 +72,7 @@ func (s *stack) measure(ctx context.Context, label string, n int, work func() (t
 		r.db = "-"
 	}
 	st0, _ := s.stats()
+	chain0, dbCPU0 := s.sideCPU()
 	db0, _ := s.measureDB(ctx)
 	rpc0 := s.proxy.Counts()
 	nonce0, _ := s.answererNonce(ctx)
@@ -94,6 +96,14 @@ func (s *stack) measure(ctx context.Context, label string, n int, work func() (t
 	r.rpc = diffCounts(rpc0, s.proxy.Counts())
 	if st1, err := s.stats(); err == nil {
 		r.cpu = st1.CPU - st0.CPU
+	}
+	r.chainCPU, r.dbCPU = -1, -1
+	chain1, dbCPU1 := s.sideCPU()
+	if chain0 >= 0 && chain1 >= 0 {
+		r.chainCPU = chain1 - chain0
+	}
+	if dbCPU0 >= 0 && dbCPU1 >= 0 {
+		r.dbCPU = dbCPU1 - dbCPU0
 	}
 	if db1, err := s.measureDB(ctx); err == nil && n > 0 {
 		r.rowsPerReq = float64(db1.rows-db0.rows) / float64(n)
