@@ -47,6 +47,7 @@ type Config struct {
 	GasPriceDefault  *big.Int
 	MaxGasPriceWei   *big.Int
 	GasBumpThreshold uint64
+	GasBumpMinAge    time.Duration
 	GasBumpWei       *big.Int
 	GasBumpPercent   uint64
 	GasLimitDefault  uint64
@@ -122,6 +123,7 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	c.GasPriceDefault = r.bigInt("ETH_GAS_PRICE_DEFAULT", gwei(20))
 	c.MaxGasPriceWei = r.bigInt("ETH_MAX_GAS_PRICE_WEI", gwei(1500))
 	c.GasBumpThreshold = r.uint("ETH_GAS_BUMP_THRESHOLD", 3, 10_000)
+	c.GasBumpMinAge = r.duration("ETH_GAS_BUMP_MIN_AGE", 10*time.Second)
 	c.GasBumpWei = r.bigInt("ETH_GAS_BUMP_WEI", gwei(5))
 	c.GasBumpPercent = r.uint("ETH_GAS_BUMP_PERCENT", 20, 1000)
 	c.GasLimitDefault = r.uint("ETH_GAS_LIMIT_DEFAULT", 500_000, 30_000_000)

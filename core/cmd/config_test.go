@@ -83,6 +83,7 @@ func TestLoadConfigNamesEveryBadVariable(t *testing.T) {
 		"LINK_CONTRACT_ADDRESS":      "0x1234",
 		"ORACLE_CONTRACT_ADDRESS":    "oracle",
 		"ETH_GAS_BUMP_THRESHOLD":     "x",
+		"ETH_GAS_BUMP_MIN_AGE":       "ten seconds",
 		"ETH_GAS_BUMP_WEI":           "5gwei",
 		"ETH_GAS_PRICE_DEFAULT":      "-3",
 		"ETH_MAX_GAS_PRICE_WEI":      "lots",

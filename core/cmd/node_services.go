@@ -37,6 +37,7 @@ func (n *node) buildServices(ctx context.Context, st *store.Store, ks *keystore.
 		GasPriceDefault:  cfg.GasPriceDefault,
 		MaxGasPrice:      cfg.MaxGasPriceWei,
 		BumpThreshold:    cfg.GasBumpThreshold,
+		BumpMinAge:       cfg.GasBumpMinAge,
 		BumpWei:          cfg.GasBumpWei,
 		BumpPercent:      cfg.GasBumpPercent,
 		GasLimitDefault:  cfg.GasLimitDefault,

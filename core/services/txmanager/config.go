@@ -8,6 +8,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/pythia-oracle/pythia/core/store/models"
 )
 
 // Config sets gas prices, bumping and confirmations. Zero values take the
@@ -26,6 +28,14 @@ type Config struct {
 	// it is replaced by a higher-priced one (ETH_GAS_BUMP_THRESHOLD); 0
 	// turns bumping off.
 	BumpThreshold uint64
+	// BumpMinAge is how long an attempt must also have been broadcast
+	// before it is bumped (ETH_GAS_BUMP_MIN_AGE, 10 s for the node); 0
+	// bumps on the block count alone. Where blocks come fast or one per
+	// transaction (rollups, anvil's automine), a burst's answers queued
+	// behind each other at the chain's node see BumpThreshold blocks go by
+	// within milliseconds without being underpriced, and every bump is
+	// another signature, attempt row and send.
+	BumpMinAge time.Duration
 	// BumpWei and BumpPercent raise a price by whichever is more
 	// (ETH_GAS_BUMP_WEI, default 5 gwei; ETH_GAS_BUMP_PERCENT, default 20);
 	// at least 10% is always added, the least nodes accept for a
@@ -66,6 +76,19 @@ type Config struct {
 	RetryInterval time.Duration
 	// ChainID signs transactions; nil asks the node once.
 	ChainID *big.Int
+}
+
+// dueForBump reports whether attempt a, broadcast and still unmined at
+// head, has waited long enough to be replaced by a higher-priced one:
+// BumpThreshold blocks and BumpMinAge.
+func (c Config) dueForBump(head *models.Head, a *models.TxAttempt, now time.Time) bool {
+	if c.BumpThreshold == 0 || head == nil || a.BroadcastBlock == nil || a.BroadcastAt == nil {
+		return false
+	}
+	if head.Number-*a.BroadcastBlock < int64(c.BumpThreshold) {
+		return false
+	}
+	return c.BumpMinAge <= 0 || now.Sub(*a.BroadcastAt) >= c.BumpMinAge
 }
 
 func gwei(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(params.GWei)) }

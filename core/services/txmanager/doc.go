@@ -40,7 +40,8 @@
 // before that head), counts confirmations, notices a
 // receipt whose block was reorged out (the receipt is gone or moved) and
 // re-broadcasts that transaction, bumps the gas price of attempts not mined
-// within BumpThreshold blocks, and resumes keys that were paused for
+// within BumpThreshold blocks and BumpMinAge (blocks alone mislead where
+// they come fast), and resumes keys that were paused for
 // insufficient funds once they are funded. The worker keeps the
 // unfinished transactions in memory between passes: a pass reads their
 // IDs from the state index and loads only the new ones (all of them again

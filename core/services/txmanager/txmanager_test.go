@@ -379,6 +379,30 @@ func TestBump(t *testing.T) {
 	assert.Equal(t, uint64(1), e.chainNonce())
 }
 
+// TestBumpWaitsForMinAge: blocks that go by faster than BumpMinAge do not
+// bump an attempt (a busy chain, not an underpriced one); the first head
+// after the age has passed does.
+func TestBumpWaitsForMinAge(t *testing.T) {
+	const minAge = 400 * time.Millisecond
+	e := setup(t, setupOpts{
+		simOpts: []simchain.Option{simulated.WithMinerMinTip(big.NewInt(2e9))},
+		cfg:     func(c *txmanager.Config) { c.BumpMinAge = minAge },
+	})
+	m := e.manager()
+	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "young", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	first := e.waitTx(tx.ID, "broadcast", broadcast).LatestAttempt()
+	for range 4 { // twice the threshold of 2, at once
+		e.commit(m)
+	}
+	time.Sleep(minAge)
+	e.commit(m)
+	got := e.waitTx(tx.ID, "bumped", func(tx *models.Tx) bool { return len(tx.Attempts) == 2 && broadcast(tx) })
+	second := got.LatestAttempt()
+	assert.GreaterOrEqual(t, second.BroadcastAt.Sub(*first.BroadcastAt), minAge,
+		"the heads before the attempt was %s old did not bump it", minAge)
+}
+
 // TestBumpCeiling: at MaxGasPrice there is no room for a replacement, so
 // the attempt is re-sent as it is and the ceiling is logged once.
 func TestBumpCeiling(t *testing.T) {

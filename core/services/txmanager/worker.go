@@ -384,8 +384,7 @@ func (m *TxManager) processTx(ctx context.Context, tx *models.Tx, pre *receipts,
 		}
 		defer m.releaseClaim(latest.ID)
 		return m.broadcast(ctx, tx, latest)
-	case m.cfg.BumpThreshold > 0 && head != nil && latest.BroadcastBlock != nil &&
-		head.Number-*latest.BroadcastBlock >= int64(m.cfg.BumpThreshold):
+	case m.cfg.dueForBump(head, latest, time.Now()):
 		return m.bump(ctx, tx, latest)
 	}
 	return false, nil
