@@ -53,9 +53,16 @@ func (r *receipts) find(tx *models.Tx) (*types.Receipt, error) {
 // receiptDue reports whether tx needs its receipts looked up in a pass at
 // head: once per head, and for an unconfirmed transaction only once one
 // of its attempts was broadcast at least one block ago (a transaction
-// sent at this head cannot be in it). Every pass that re-sends (start,
-// reconnect, a reorg) looks up all.
-func (m *TxManager) receiptDue(tx *models.Tx, head *models.Head, resend bool) bool {
+// sent at this head cannot be in it), and never while its nonce is at or
+// above minedBelow, the key's chain nonce read before the receipts. Every
+// pass that re-sends (start, reconnect, a reorg) looks up all the others.
+func (m *TxManager) receiptDue(tx *models.Tx, head *models.Head, minedBelow map[common.Address]uint64, resend bool) bool {
+	if n, ok := minedBelow[tx.From]; ok && tx.State != models.TxStateMined && tx.Nonce >= n {
+		// The chain has not mined this nonce: no attempt of it has a
+		// receipt to find. Under a burst most unconfirmed txs are here,
+		// and looking each up at every head cost anvil more than mining.
+		return false
+	}
 	if resend || head == nil {
 		return true
 	}
@@ -77,11 +84,12 @@ func (m *TxManager) receiptDue(tx *models.Tx, head *models.Head, resend bool) bo
 // receipts of the transactions due a lookup: every attempt of an
 // unconfirmed one (an attempt not recorded as broadcast may have been
 // sent before a crash), the mined attempt of a mined one.
-func (m *TxManager) prefetchReceipts(ctx context.Context, txs []*models.Tx, head *models.Head, resendAll bool, resend map[int64]bool) *receipts {
+func (m *TxManager) prefetchReceipts(ctx context.Context, txs []*models.Tx, head *models.Head, minedBelow map[common.Address]uint64,
+	resendAll bool, resend map[int64]bool) *receipts {
 	r := &receipts{due: map[int64]bool{}, answers: map[common.Hash]receiptLookup{}}
 	var hashes []common.Hash
 	for _, tx := range txs {
-		if !m.receiptDue(tx, head, resendAll || resend[tx.ID]) {
+		if !m.receiptDue(tx, head, minedBelow, resendAll || resend[tx.ID]) {
 			continue
 		}
 		r.due[tx.ID] = true

@@ -95,6 +95,7 @@ type TxManager struct {
 	resent      map[int64]int64                // tx ID: head of its last stall re-broadcast
 	gapWarned   map[common.Address]uint64      // key: chain nonce of the gap last warned about
 	nonceHead   map[common.Address]common.Hash // key: the head its chain nonce was last checked at
+	nonceAt     map[common.Address]uint64      // key: its chain nonce at nonceHead
 	passHead    *models.Head                   // the latest head when the current pass began
 	receiptHead map[int64]common.Hash          // tx ID: the head its receipts were last looked up at
 	freshSends  map[int64]bool                 // attempt IDs SendNew sent since the previous pass
@@ -159,6 +160,7 @@ func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logge
 		resent:        map[int64]int64{},
 		gapWarned:     map[common.Address]uint64{},
 		nonceHead:     map[common.Address]common.Hash{},
+		nonceAt:       map[common.Address]uint64{},
 
 		receiptHead: map[int64]common.Hash{},
 	}

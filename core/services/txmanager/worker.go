@@ -107,6 +107,10 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) (failed error
 		keys[r.From] = true
 	}
 	chainNonces := make(map[common.Address]uint64, len(keys))
+	// minedBelow is each key's chain nonce at this head, read now or by
+	// an earlier pass at the same head: its txs at or above it are not
+	// mined, so their receipts are not looked up.
+	minedBelow := make(map[common.Address]uint64, len(keys))
 	reverted := 0
 	// A reorg comes with a new head: passes woken by CreateTx at the
 	// same head skip keys whose nonce was read at it.
@@ -117,6 +121,7 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) (failed error
 	}
 	for from := range keys {
 		if len(resend) == 0 && headHash != (common.Hash{}) && m.nonceHead[from] == headHash {
+			minedBelow[from] = m.nonceAt[from]
 			continue
 		}
 		rctx, cancel := m.rpcCtx(ctx)
@@ -133,7 +138,8 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) (failed error
 			failed = errors.Join(failed, fmt.Errorf("checking txes of %s against its nonce %d: %w", from.Hex(), n, err))
 			continue
 		}
-		m.nonceHead[from] = headHash
+		m.nonceHead[from], m.nonceAt[from] = headHash, n
+		minedBelow[from] = n
 	}
 	for id, st := range m.staleReceipts {
 		if n, ok := chainNonces[st.from]; ok && n > st.nonce {
@@ -148,7 +154,7 @@ func (m *TxManager) keyPasses(ctx context.Context, resendAll bool) (failed error
 		}
 	}
 	m.applyClaims(txs)
-	pre := m.prefetchReceipts(ctx, txs, m.passHead, resendAll, resend)
+	pre := m.prefetchReceipts(ctx, txs, m.passHead, minedBelow, resendAll, resend)
 	for i := 0; i < len(txs); {
 		j := i
 		for j < len(txs) && txs[j].From == txs[i].From {
