@@ -61,7 +61,8 @@ func (rp *report) markdown() string {
 		"baseline of the same mode and workload. CPU is the answering process's user+system time during the workload, "+
 		"beside anvil's and the PostgreSQL server's (its backends included) over the same time, as the three share the cores; "+
 		"peak RSS is sampled every 100 ms during it, steady RSS read %s after it. DB figures are growth per request "+
-		"(PostgreSQL: pg_total_relation_size of every table; SQLite: the file with its WAL).\n\n", "a few seconds")
+		"(PostgreSQL: pg_total_relation_size of every table; SQLite: the file with its WAL); they and the RPC calls are "+
+		"counted at that later moment, so they include the node's confirmation of the answers.\n\n", "a few seconds")
 
 	for _, mode := range rp.opts.modes {
 		w("## Workloads, %s\n\n", mode)

@@ -93,7 +93,6 @@ func (s *stack) measure(ctx context.Context, label string, n int, work func() (t
 		r.elapsed = lat.lastMined.Sub(start)
 		r.rps = float64(r.fulfilled) / r.elapsed.Seconds()
 	}
-	r.rpc = diffCounts(rpc0, s.proxy.Counts())
 	if st1, err := s.stats(); err == nil {
 		r.cpu = st1.CPU - st0.CPU
 	}
@@ -105,11 +104,6 @@ func (s *stack) measure(ctx context.Context, label string, n int, work func() (t
 	if dbCPU0 >= 0 && dbCPU1 >= 0 {
 		r.dbCPU = dbCPU1 - dbCPU0
 	}
-	if db1, err := s.measureDB(ctx); err == nil && n > 0 {
-		r.rowsPerReq = float64(db1.rows-db0.rows) / float64(n)
-		r.bytesPerReq = float64(db1.bytes-db0.bytes) / float64(n)
-		r.dbBytesAfter = db1.bytes
-	}
 	if t, err := truth(ctx, s.a, s.h.c, s.oracle, s.consumer, s.answerer, nonce0); err == nil {
 		r.lost = t.lost
 		r.duplicates = t.duplicates
@@ -120,6 +114,17 @@ func (s *stack) measure(ctx context.Context, label string, n int, work func() (t
 	time.Sleep(s.h.settle) // letting the process go idle; there is nothing to wait on
 	if st, err := s.stats(); err == nil {
 		r.steadyRSS = st.RSS
+	}
+	// Calls and rows are counted once the node has also confirmed the
+	// answers (a pass after the last one is mined reads their receipts,
+	// marks the txs final and completes the runs): they are part of each
+	// request's cost, and counting them inside the window made the figure
+	// depend on how far the confirmations had got by the last answer.
+	r.rpc = diffCounts(rpc0, s.proxy.Counts())
+	if db1, err := s.measureDB(ctx); err == nil && n > 0 {
+		r.rowsPerReq = float64(db1.rows-db0.rows) / float64(n)
+		r.bytesPerReq = float64(db1.bytes-db0.bytes) / float64(n)
+		r.dbBytesAfter = db1.bytes
 	}
 	return r
 }
