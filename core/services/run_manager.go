@@ -248,7 +248,13 @@ func (rm *RunManager) prepareRun(ctx context.Context, job *models.JobSpec, initr
 
 // runSaved logs a run just created and queues it unless it waits.
 func (rm *RunManager) runSaved(run *models.JobRun, job *models.JobSpec) {
-	rm.lggr.Info("run created", "run_id", run.ID, "job_id", job.ID, "initiator", run.InitiatorType, "status", run.Status)
+	level := slog.LevelInfo
+	if run.RunRequest != nil && run.RunRequest.TxHash != nil {
+		// The log subscriber says "started run for log" at Info, with the
+		// log's coordinates: one line per request is enough under a burst.
+		level = slog.LevelDebug
+	}
+	rm.lggr.Log(context.Background(), level, "run created", "run_id", run.ID, "job_id", job.ID, "initiator", run.InitiatorType, "status", run.Status)
 	if run.Status == models.RunStatusUnstarted {
 		rm.queueRun(run, job)
 	}
@@ -923,7 +929,9 @@ func (rm *RunManager) outgoingStep(ctx context.Context, run *models.JobRun, tr *
 		// Saved by the worker with the run's next step: until then the
 		// run waits on its final transaction, and is resumed again
 		// after a crash.
-		rm.lggr.Info("answer confirmed; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "tx_hash", tx.Hash)
+		// Debug: the TxManager's "tx final" and the run's "run completed"
+		// say it at Info, once per answer each.
+		rm.lggr.Debug("answer confirmed; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "tx_hash", tx.Hash)
 		return true, []*models.TaskRun{tr}, nil
 	case models.TxStateReverted:
 		msg := "transaction reverted"
