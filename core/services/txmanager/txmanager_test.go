@@ -403,6 +403,27 @@ func TestBumpWaitsForMinAge(t *testing.T) {
 		"the heads before the attempt was %s old did not bump it", minAge)
 }
 
+// TestReceiptAheadOfTheHeadIsFinal: with MinConfirmations 1, a receipt
+// in a block newer than the latest head the manager was told of (the chain
+// ran ahead of the head tracker) makes the tx final in that pass, not
+// mined now and final at a later head after a second receipt lookup.
+func TestReceiptAheadOfTheHeadIsFinal(t *testing.T) {
+	e := setup(t, setupOpts{})
+	m := e.manager()
+	latest, err := e.client.HeaderByNumber(e.ctx, nil)
+	require.NoError(t, err)
+	e.announce(m, latest.Hash())
+	empty := e.sim.Commit() // the manager is not told of it yet
+	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "ahead", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	e.waitTx(tx.ID, "broadcast", broadcast)
+	e.sim.Commit() // mines the tx, one block past the empty one
+	e.announce(m, empty)
+	final := e.waitFinal()
+	assert.Equal(t, models.TxStateConfirmed, final.State)
+	assert.Equal(t, latest.Number.Int64()+2, *final.BlockNumber, "mined after the head the pass knew")
+}
+
 // TestBumpCeiling: at MaxGasPrice there is no room for a replacement, so
 // the attempt is re-sent as it is and the ceiling is logged once.
 func TestBumpCeiling(t *testing.T) {

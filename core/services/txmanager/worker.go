@@ -441,10 +441,17 @@ func (m *TxManager) logMined(ctx context.Context, tx *models.Tx) {
 }
 
 // deepEnough reports whether mined tx has MinConfirmations at the latest
-// head.
+// head. A receipt in a block newer than that head (the chain ran ahead of
+// the heads delivered so far, as under a burst on automine) counts its
+// own block as the head: the chain has it, so the tx has at least one
+// confirmation, which is all MIN_OUTGOING_CONFIRMATIONS=1 asks. Counting
+// it unconfirmed cost a second write and a second receipt lookup per tx.
 func (m *TxManager) deepEnough(tx *models.Tx) bool {
 	head := m.latestHead()
-	return head != nil && head.Number-*tx.BlockNumber+1 >= int64(m.cfg.MinConfirmations)
+	if head == nil {
+		return false
+	}
+	return max(head.Number, *tx.BlockNumber)-*tx.BlockNumber+1 >= int64(m.cfg.MinConfirmations)
 }
 
 // checkMined follows a mined transaction: its receipt still on the chain
