@@ -85,19 +85,11 @@ const clockTicks = 100 // USER_HZ on Linux
 
 func readProcStats(pid int) (procStats, error) {
 	var s procStats
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f, err := statFields(pid)
 	if err != nil {
-		return s, fmt.Errorf("reading /proc/%d/stat: %w", pid, err)
+		return s, err
 	}
-	// Fields after the command name (which may hold spaces) in parentheses.
-	rest := string(stat[bytes.LastIndexByte(stat, ')')+2:])
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return s, fmt.Errorf("short /proc/%d/stat", pid)
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	s.CPU = time.Duration(utime+stime) * time.Second / clockTicks
+	s.CPU = ticksOf(f, 11, 12) // utime, stime
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return s, fmt.Errorf("reading /proc/%d/status: %w", pid, err)
@@ -150,21 +142,37 @@ func treeCPU(pid int) (time.Duration, error) {
 
 // statTimes reads a process's utime+stime+cutime+cstime and its parent.
 func statTimes(pid int) (time.Duration, int, error) {
+	f, err := statFields(pid)
+	if err != nil {
+		return 0, 0, err
+	}
+	ppid, _ := strconv.Atoi(f[1])
+	return ticksOf(f, 11, 12, 13, 14), ppid, nil
+}
+
+// statFields are the fields of /proc/PID/stat after the command name
+// (which may hold spaces) in parentheses: f[0] is the state, f[1] the
+// parent, f[11]-f[14] utime, stime, cutime and cstime.
+func statFields(pid int) ([]string, error) {
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, 0, fmt.Errorf("reading /proc/%d/stat: %w", pid, err)
+		return nil, fmt.Errorf("reading /proc/%d/stat: %w", pid, err)
 	}
 	f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
 	if len(f) < 15 {
-		return 0, 0, fmt.Errorf("short /proc/%d/stat", pid)
+		return nil, fmt.Errorf("short /proc/%d/stat", pid)
 	}
-	ppid, _ := strconv.Atoi(f[1])
+	return f, nil
+}
+
+// ticksOf sums the clock-tick fields at idx as a duration.
+func ticksOf(f []string, idx ...int) time.Duration {
 	var ticks int64
-	for _, i := range []int{11, 12, 13, 14} {
+	for _, i := range idx {
 		v, _ := strconv.ParseInt(f[i], 10, 64)
 		ticks += v
 	}
-	return time.Duration(ticks) * time.Second / clockTicks, ppid, nil
+	return time.Duration(ticks) * time.Second / clockTicks
 }
 
 // rssSampler records the highest RSS of a process while it runs.
