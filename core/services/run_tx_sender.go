@@ -23,6 +23,8 @@ type TxCreator interface {
 	CreateTxs(ctx context.Context, db *store.Store, reqs []txmanager.TxRequest) ([]*models.Tx, error)
 	SendNew(ctx context.Context, tx *models.Tx)
 	SendNewBatch(ctx context.Context, txs []*models.Tx)
+	SignAtHint(ctx context.Context, reqs []txmanager.TxRequest) ([]*models.Tx, uint64, bool, error)
+	ForgetNonces(from common.Address)
 }
 
 // RunTxSender is the ethtx adapter's TxSender: it records the answer's
@@ -158,6 +160,17 @@ func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
 		}
 		s.mu.Unlock()
 	}
+	if txs, written, err := s.recordAtHint(ctx, batch); written {
+		s.mu.Lock()
+		for i, r := range batch {
+			r.tx, r.err, r.sending, r.done = txs[i], err, err == nil, true
+		}
+		s.mu.Unlock()
+		if err == nil {
+			go s.txm.SendNewBatch(context.WithoutCancel(ctx), txs)
+		}
+		return
+	}
 	if len(batch) == 1 {
 		r := batch[0]
 		tx, err := s.recordOne(r.ctx, r)
@@ -212,6 +225,48 @@ func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
 	}
 	s.mu.Unlock()
 	finish(false)
+}
+
+// recordAtHint records the answers of batch in one statement on
+// PostgreSQL (store.InsertAnswers), their txes signed at the nonces the
+// TxManager expects its key to be at (SignAtHint): one round trip, where
+// a database transaction takes five. written is false, and nothing was
+// written, when it could not: the answers are of several keys or one
+// outside a worker, the key has no hint or has moved on, a run is
+// finished, or any fault. Then they are recorded the usual way, which
+// gives each answer its own error. written and err together: the
+// statement wrote, but what it returned did not add up.
+func (s *RunTxSender) recordAtHint(ctx context.Context, batch []*answerReq) (txs []*models.Tx, written bool, err error) {
+	if s.store.Dialect() != store.DialectPostgres {
+		return nil, false, nil
+	}
+	if len(batch) == 1 {
+		ctx = batch[0].ctx
+	}
+	reqs := make([]txmanager.TxRequest, len(batch))
+	for i, r := range batch {
+		if r.rec == nil {
+			return nil, false, nil
+		}
+		reqs[i] = r.req
+	}
+	txs, first, ok, err := s.txm.SignAtHint(ctx, reqs)
+	if err != nil || !ok {
+		return nil, false, nil
+	}
+	steps := make([]store.RunSteps, len(batch))
+	for i, r := range batch {
+		if steps[i], err = answerSteps(r.rec, txs[i]); err != nil {
+			s.txm.ForgetNonces(txs[0].From)
+			return nil, false, nil
+		}
+	}
+	written, err = s.store.InsertAnswers(ctx, first, txs, steps)
+	if !written {
+		s.txm.ForgetNonces(txs[0].From)
+		return nil, false, nil
+	}
+	return txs, true, err
 }
 
 // recordOne records one answer in a database transaction of its own.

@@ -17,7 +17,17 @@ import (
 // results take IDs from their sequence inside the statement, so the rows
 // that point at them (by ordinal) are written by the same statement. The
 // other rows are written only when every run was updated (ok).
-var saveStepsSQL = `WITH fresh AS MATERIALIZED (
+var saveStepsSQL = "WITH " + stepsCTEs("") + "\n" + stepsSelect
+
+// stepsCTEs are saveStepsSQL's common table expressions, parameters $1 to
+// $28. gate, when not empty, is an SQL condition the runs' update also
+// needs: a statement that writes more than the steps (answerSQL) makes
+// them all or nothing with the rest.
+func stepsCTEs(gate string) string {
+	if gate != "" {
+		gate = " AND " + gate
+	}
+	return `fresh AS MATERIALIZED (
 	SELECT * FROM unnest($1::integer[], $2::text[], $3::varchar[], $4::text[]) AS v(o, data, status, error_message)),
 ids AS MATERIALIZED (SELECT o, nextval('run_results_id_seq'::regclass) AS id FROM fresh),
 jr AS (UPDATE job_runs AS j SET status = v.status, result_id = COALESCE(ids.id, v.result_id),
@@ -25,7 +35,7 @@ jr AS (UPDATE job_runs AS j SET status = v.status, result_id = COALESCE(ids.id, 
 	FROM unnest($6::varchar[], $7::varchar[], $8::bigint[], $9::integer[], $10::text[], $11::timestamptz[])
 		AS v(id, status, result_id, res_o, observed_height, finished_at)
 	LEFT JOIN ids ON ids.o = v.res_o
-	WHERE j.id = v.id AND j.status NOT IN (` + finishedStatusList() + `) RETURNING j.id),
+	WHERE j.id = v.id AND j.status NOT IN (` + finishedStatusList() + `)` + gate + ` RETURNING j.id),
 ok AS (SELECT count(*) = cardinality($6::varchar[]) AS all_runs FROM jr),
 nr AS (INSERT INTO run_results (id, data, status, error_message, created_at, updated_at)
 	SELECT ids.id, v.data, v.status, v.error_message, $5::timestamptz, $5::timestamptz
@@ -46,8 +56,12 @@ at AS (INSERT INTO task_run_attempts (task_run_id, attempt, status, error, creat
 	SELECT v.task_run_id, v.attempt, v.status, v.error, v.created_at
 	FROM unnest($24::varchar[], $25::integer[], $26::varchar[], $27::text[], $28::timestamptz[])
 		AS v(task_run_id, attempt, status, error, created_at)
-	CROSS JOIN ok WHERE ok.all_runs RETURNING id)
-SELECT (SELECT count(*) FROM jr), (SELECT count(*) FROM tr),
+	CROSS JOIN ok WHERE ok.all_runs RETURNING id)`
+}
+
+// stepsSelect is what saveStepsSQL returns: the runs and task runs
+// updated, and the IDs of the new results (by ordinal) and attempts.
+const stepsSelect = `SELECT (SELECT count(*) FROM jr), (SELECT count(*) FROM tr),
 	COALESCE((SELECT string_agg(id::text, ',' ORDER BY o) FROM ids), ''),
 	COALESCE((SELECT string_agg(id::text, ',' ORDER BY id) FROM at), '')`
 
@@ -70,6 +84,35 @@ func finishedStatusList() string {
 // the error. With logAttempts the inserted attempts are appended to their
 // task runs' AttemptLog, as SaveJobRunSteps does.
 func (s *Store) saveStepsStatement(ctx context.Context, steps []RunSteps, now time.Time, logAttempts bool) error {
+	w, err := newStepsWrite(steps, now)
+	if err != nil {
+		return err
+	}
+	var (
+		runsUpdated, trsUpdated int64
+		resultIDs, attemptList  string
+	)
+	if err := s.queryArrays(ctx, saveStepsSQL, w.args, &runsUpdated, &trsUpdated, &resultIDs, &attemptList); err != nil {
+		return fmt.Errorf("saving the steps of %d runs: %w", len(steps), err)
+	}
+	return s.stepsWritten(ctx, w, runsUpdated, trsUpdated, resultIDs, attemptList, logAttempts)
+}
+
+// stepsWrite is steps as stepsCTEs' arguments, with what is needed to
+// give the written rows their IDs afterwards (stepsWritten).
+type stepsWrite struct {
+	steps    []RunSteps
+	now      time.Time
+	args     []any // $1 to $28
+	fresh    []*models.RunResult
+	freshIDs []**int64
+	saved    []*models.RunResult
+	savedIDs []**int64
+	taskRuns []*models.TaskRun
+	inserted []models.TaskRunAttempt
+}
+
+func newStepsWrite(steps []RunSteps, now time.Time) (*stepsWrite, error) {
 	var (
 		fresh    []*models.RunResult
 		freshIDs []**int64
@@ -120,7 +163,7 @@ func (s *Store) saveStepsStatement(ctx context.Context, steps []RunSteps, now ti
 	listed := map[*models.TaskRun]struct{}{}
 	for _, st := range steps {
 		if st.Run == nil || st.Run.ID == "" {
-			return errors.New("run ID is required")
+			return nil, errors.New("run ID is required")
 		}
 		o, rid := resultRef(st.Run.Result, &st.Run.ResultID, st.Run.ResultID)
 		runs.id = append(runs.id, st.Run.ID)
@@ -187,13 +230,17 @@ func (s *Store) saveStepsStatement(ctx context.Context, steps []RunSteps, now ti
 		trs.id, trs.status, trs.resultID, trs.resO, trs.confirmations, trs.minNeeded, trs.attempts, trs.wakeAt,
 		ats.taskRunID, ats.attempt, ats.status, ats.err, ats.createdAt,
 	}
-	var (
-		runsUpdated, trsUpdated int64
-		resultIDs, attemptList  string
-	)
-	if err := s.queryArrays(ctx, saveStepsSQL, args, &runsUpdated, &trsUpdated, &resultIDs, &attemptList); err != nil {
-		return fmt.Errorf("saving the steps of %d runs: %w", len(steps), err)
-	}
+	return &stepsWrite{steps: steps, now: now, args: args, fresh: fresh, freshIDs: freshIDs, saved: saved, savedIDs: savedIDs,
+		taskRuns: taskRuns, inserted: inserted}, nil
+}
+
+// stepsWritten checks what stepsCTEs wrote of w (the runs and task runs
+// updated, the new results' and attempts' IDs) and gives the rows in
+// memory their IDs and times. With logAttempts the inserted attempts are
+// appended to their task runs' AttemptLog, as SaveJobRunSteps does.
+func (s *Store) stepsWritten(ctx context.Context, w *stepsWrite, runsUpdated, trsUpdated int64, resultIDs, attemptList string, logAttempts bool) error {
+	steps, now, fresh, freshIDs, saved, savedIDs, taskRuns, inserted :=
+		w.steps, w.now, w.fresh, w.freshIDs, w.saved, w.savedIDs, w.taskRuns, w.inserted
 	if runsUpdated != int64(len(steps)) {
 		// Some run is missing or finished: name it.
 		for _, st := range steps {

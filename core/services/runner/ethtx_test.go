@@ -102,6 +102,53 @@ func TestEthTxThroughTheTxManager(t *testing.T) {
 	require.Equal(t, append(common.FromHex("0x12345678"), common.LeftPadBytes([]byte{42}, 32)...), chainTx.Data())
 }
 
+// TestAnswerNoncesAfterAnotherWriter: answers take the key's nonces in
+// order, also when another writer (a second node on the database, an
+// operator's tx) claimed some between two answers: the answer after it
+// takes the next free nonce, not the one the node expected, and the one
+// after that follows on.
+func TestAnswerNoncesAfterAnotherWriter(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	ks := keystore.New(st, keystore.LightConfig(), nil)
+	require.NoError(t, ks.Unlock(ctx, "password"))
+	from := ks.Addresses()[0]
+	sim := simchain.New(types.GenesisAlloc{from: {Balance: simchain.Ether(10)}})
+	t.Cleanup(func() { _ = sim.Close() })
+	client := sim.Client()
+	txm, err := txmanager.New(txmanager.Config{
+		GasPriceDefault: big.NewInt(20e9), MaxGasPrice: big.NewInt(500e9), TipCapDefault: big.NewInt(1e9),
+		BumpThreshold: 5, BumpWei: big.NewInt(1e9), BumpPercent: 20, MinConfirmations: 2,
+	}, st, client, ks, nil)
+	require.NoError(t, err)
+	require.NoError(t, txm.Start(ctx))
+	t.Cleanup(func() { require.NoError(t, txm.Close()) })
+	n := newNode(t, st, nodeOpts{chain: client, txSender: services.NewRunTxSender(st, txm)})
+	to := common.HexToAddress("0x00000000000000000000000000000000000000aa")
+	job := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[{"type":"ethuint256"},
+		{"type":"ethtx","params":{"address":"`+to.Hex()+`","functionSelector":"0x12345678","gasLimit":100000}}]}`)
+	answerNonce := func() uint64 {
+		t.Helper()
+		run, err := n.rm.ExecuteJobFromWeb(ctx, job.ID, models.JSON(`{"result":1}`))
+		require.NoError(t, err)
+		sent := waitStatus(t, st, run.ID, models.RunStatusPendingOutgoingConfirmations)
+		tx, err := st.TxByTaskRunID(ctx, sent.TaskRuns[1].ID)
+		require.NoError(t, err)
+		return tx.Nonce
+	}
+
+	require.Equal(t, uint64(0), answerNonce())
+	require.Equal(t, uint64(1), answerNonce())
+	first, err := st.ClaimNonces(ctx, from, 2) // another writer
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), first)
+	require.Equal(t, uint64(4), answerNonce(), "the nonces the other writer claimed are not handed out again")
+	require.Equal(t, uint64(5), answerNonce())
+	next, err := st.NextNonce(ctx, from)
+	require.NoError(t, err)
+	require.Equal(t, uint64(6), next)
+}
+
 // TestEthTxWaitsOutALostChainConnection drops the WebSocket to the chain
 // (the simulated chain served through a proxy that is cut) while a run's
 // ethtx creates its transaction: the run waits in pending_connection, the

@@ -120,6 +120,7 @@ type TxManager struct {
 	// a pass, by attempt ID (see SendNew).
 	sendMu sync.Mutex
 	claims map[int64]*sendClaim
+	hints  nonceHints // the next nonce per key after this node's last claim (SignAtHint)
 	firsts *firstBroadcasts // first broadcasts, in order (SendNewBatch)
 
 	balMu      sync.Mutex
@@ -532,6 +533,7 @@ func (m *TxManager) createTx(ctx context.Context, db *store.Store, req TxRequest
 		if err := db.SetNextNonce(ctx, req.From, nonce); err != nil {
 			return nil, fmt.Errorf("creating tx: %w", err)
 		}
+		m.hints.set(req.From, nonce)
 		return db.TxByTaskRunID(ctx, req.TaskRunID)
 	}
 	// Logged by SendNew, after the commit: nothing slow under the lock.
@@ -564,8 +566,13 @@ func (m *TxManager) newTx(ctx context.Context, req TxRequest, p prepared, nonce 
 // claimNonces claims n of from's nonces in db's transaction, locking its
 // row, and returns the first; a key never used before gets its row from
 // the chain's pending nonce.
-func (m *TxManager) claimNonces(ctx context.Context, db *store.Store, from common.Address, n uint64) (uint64, error) {
-	first, err := db.ClaimNonces(ctx, from, n)
+func (m *TxManager) claimNonces(ctx context.Context, db *store.Store, from common.Address, n uint64) (first uint64, err error) {
+	defer func() {
+		if err == nil {
+			m.hints.set(from, first+n)
+		}
+	}()
+	first, err = db.ClaimNonces(ctx, from, n)
 	if !errors.Is(err, store.ErrNotFound) {
 		return first, err
 	}

@@ -252,6 +252,7 @@ func (m *TxManager) initialize(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		m.hints.set(addr, next)
 		m.lggr.InfoContext(ctx, "key nonce", "address", addr.Hex(), "chain_pending_nonce", pending, "next_nonce", next)
 	}
 	// A reorg while the node was down is found by checking the recent
@@ -726,6 +727,7 @@ func (m *TxManager) renonce(ctx context.Context, tx *models.Tx, chainNonce uint6
 		}
 		return db.SetNextNonce(ctx, tx.From, next+1)
 	})
+	m.hints.forget(tx.From) // set, or not, in a transaction of its own
 	if err != nil {
 		tx.Nonce = old
 		return true, fmt.Errorf("giving tx a new nonce: %w", err)
