@@ -66,9 +66,9 @@ func (s *Store) InsertAnswers(ctx context.Context, first uint64, txs []*models.T
 	}
 	from := txs[0].From
 	var cols struct {
-		taskRunID, value, state         []string
-		to, data, hash, signed          [][]byte
-		gasLimit, nonce                 []int64
+		taskRunID, value, state        []string
+		to, data, hash, signed         [][]byte
+		gasLimit, nonce                []int64
 		gasPrice, gasFeeCap, gasTipCap []*string
 	}
 	for i, tx := range txs {

@@ -120,7 +120,7 @@ type TxManager struct {
 	// a pass, by attempt ID (see SendNew).
 	sendMu sync.Mutex
 	claims map[int64]*sendClaim
-	hints  nonceHints // the next nonce per key after this node's last claim (SignAtHint)
+	hints  nonceHints       // the next nonce per key after this node's last claim (SignAtHint)
 	firsts *firstBroadcasts // first broadcasts, in order (SendNewBatch)
 
 	balMu      sync.Mutex
