@@ -60,6 +60,14 @@ func (r *JobRunner) execute(ctx context.Context, runID string) {
 		return
 	}
 	if !r.resumable(run) {
+		if r.faulted(runID) && r.deps.Hooks != nil {
+			// A fault cut off a save of the run, and the database has it
+			// paused: a hook may have resumed it in memory (its answer
+			// final), which only the hooks' look at every paused run
+			// finds again before the sweep.
+			r.deps.Hooks.Sweep()
+			r.Poke()
+		}
 		r.clearFaults(runID)
 		return
 	}
@@ -109,6 +117,13 @@ func (r *JobRunner) faultBackoff(runID string) time.Duration {
 	n := r.faults[runID]
 	r.mu.Unlock()
 	return r.backoff(n)
+}
+
+// faulted reports whether the run's last handling met a fault.
+func (r *JobRunner) faulted(runID string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.faults[runID] > 0
 }
 
 func (r *JobRunner) clearFaults(runID string) {
