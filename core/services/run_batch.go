@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -24,6 +25,10 @@ var _ subscriber.BatchRunExecutor = (*RunManager)(nil)
 // other failure to save is every saved-to-be run's error, to try again.
 // It returns one result per request, in order.
 func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber.LogRun) []subscriber.LogRunResult {
+	bridgeOf := rm.bridgeMemo()
+	if out, ok := rm.executeNewRequests(ctx, reqs, bridgeOf); ok {
+		return out
+	}
 	out := make([]subscriber.LogRunResult, len(reqs))
 	live, err := rm.liveRequests(ctx, reqs)
 	if err != nil {
@@ -32,7 +37,6 @@ func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber
 		}
 		return out
 	}
-	bridgeOf := rm.bridgeMemo()
 	var (
 		runs []*models.JobRun
 		idx  []int // runs[k] is for reqs[idx[k]]
@@ -112,6 +116,57 @@ func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber
 		}
 	}
 	return out
+}
+
+// executeNewRequests is ExecuteJobsFromLogs for a batch of runlog
+// requests that are all accepted and none of which has a run yet, as a
+// burst of new requests is: their runs are saved by one statement that
+// checks that none has (store.CreateJobRunsForNewRequests), instead of a
+// query for their earlier runs and then the insert. ok is false, and
+// nothing was saved or logged, for any other batch (a request refused or
+// for an inactive job, a request that has a run, a log delivered again,
+// SQLite, a fault): ExecuteJobsFromLogs then takes it the general way.
+func (rm *RunManager) executeNewRequests(ctx context.Context, reqs []subscriber.LogRun, bridgeOf bridgeLookup) (out []subscriber.LogRunResult, ok bool) {
+	if rm.store.Dialect() != store.DialectPostgres {
+		return nil, false
+	}
+	quiet := slog.New(slog.DiscardHandler) // the general way logs refusals
+	runs := make([]*models.JobRun, len(reqs))
+	for i, r := range reqs {
+		if r.Job == nil || r.Request == nil || r.Request.RequestID == nil {
+			return nil, false
+		}
+		accepted, err := rm.logAccepted(ctx, r.Job, r.Initiator, r.Request, quiet, bridgeOf)
+		if err != nil || !accepted {
+			return nil, false
+		}
+		if runs[i], err = rm.prepareRun(ctx, r.Job, r.Initiator, r.Input, r.Request, bridgeOf); err != nil {
+			return nil, false
+		}
+	}
+	// Held from before the insert to the hand-over, as in ExecuteJob.
+	unlocks := make([]func(), 0, len(runs))
+	defer func() {
+		for _, unlock := range unlocks {
+			unlock()
+		}
+	}()
+	for _, run := range runs {
+		unlock, err := rm.runner.LockRun(ctx, run.ID)
+		if err != nil {
+			return nil, false
+		}
+		unlocks = append(unlocks, unlock)
+	}
+	if created, err := rm.store.CreateJobRunsForNewRequests(ctx, runs); err != nil || !created {
+		return nil, false
+	}
+	out = make([]subscriber.LogRunResult, len(reqs))
+	for i, run := range runs {
+		out[i].Run = run
+		rm.runSaved(run, reqs[i].Job)
+	}
+	return out, true
 }
 
 // liveRequests finds, per job, which request IDs of reqs already have a

@@ -163,6 +163,22 @@ func TestExecuteJobsFromLogs(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, runs, 2, "the duplicate log keeps its run of each job")
 	})
+
+	// New requests only, as a burst brings them: on PostgreSQL saved by
+	// the statement that checks none has a run (one round trip).
+	t.Run("new requests only", func(t *testing.T) {
+		reqs := []*models.RunRequest{requestLog(30, 10, other), requestLog(31, 10, other), requestLog(32, 10, other)}
+		got := rm.ExecuteJobsFromLogs(ctx, []subscriber.LogRun{logRun(plain, reqs[0]), logRun(plain, reqs[1]), logRun(plain, reqs[2])})
+		require.Len(t, got, 3)
+		for i, req := range reqs {
+			check(t, got[i], plain, req, want{run: true, status: models.RunStatusCompleted})
+		}
+		// Delivered again: each is its log's duplicate.
+		got = rm.ExecuteJobsFromLogs(ctx, []subscriber.LogRun{logRun(plain, reqs[0]), logRun(plain, reqs[1]), logRun(plain, reqs[2])})
+		for i, req := range reqs {
+			check(t, got[i], plain, req, want{dup: true})
+		}
+	})
 }
 
 // TestExecuteJobsFromLogsSavesAllOrNothing checks that a batch whose save

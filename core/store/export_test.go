@@ -45,3 +45,13 @@ func (s *Store) QueryString(ctx context.Context, q string) (string, error) {
 	err := s.conn(ctx).Raw(q).Scan(&v).Error
 	return v, err
 }
+
+// PlanCacheModes returns plan_cache_mode in a session of the array
+// statements' pool and of the main pool (PostgreSQL).
+func (s *Store) PlanCacheModes(ctx context.Context) (arrays, main string, err error) {
+	if err := s.arrays.QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&arrays); err != nil {
+		return "", "", err
+	}
+	err = s.sqlDB.QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&main)
+	return arrays, main, err
+}

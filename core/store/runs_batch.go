@@ -36,7 +36,7 @@ func (s *Store) CreateJobRuns(ctx context.Context, runs []*models.JobRun) error 
 	var done bool
 	var err error
 	if s.Dialect() == DialectPostgres {
-		done, err = s.insertRunsStatement(ctx, runs)
+		done, _, err = s.insertRunsStatement(ctx, runs, false)
 	}
 	if !done {
 		err = s.Transact(ctx, func(tx *Store) error { return tx.insertRuns(ctx, runs) })
@@ -46,6 +46,34 @@ func (s *Store) CreateJobRuns(ctx context.Context, runs []*models.JobRun) error 
 		return fmt.Errorf("creating %d job runs: %w", len(runs), err)
 	}
 	return nil
+}
+
+// CreateJobRunsForNewRequests is CreateJobRuns on PostgreSQL for runs of
+// requests none of which has a run yet, in one statement that checks it:
+// created is false, and nothing is saved, when a run's request (its job
+// and request ID) already has a run that is not cancelled or errored, or
+// a run has a result, or on SQLite. The log subscriber's runs take it
+// first (services.RunManager): one round trip instead of the query for
+// such runs and then the insert; when it creates nothing, they take the
+// general way, which says what each request's earlier run means.
+func (s *Store) CreateJobRunsForNewRequests(ctx context.Context, runs []*models.JobRun) (created bool, err error) {
+	if len(runs) == 0 || s.Dialect() != DialectPostgres {
+		return false, nil
+	}
+	for i, run := range runs {
+		if run == nil || run.ID == "" || run.JobSpecID == "" {
+			return false, fmt.Errorf("creating job runs: run %d: run ID and job ID are required", i)
+		}
+	}
+	saved := snapshotIDs(runs)
+	ok, held, err := s.insertRunsStatement(ctx, runs, true)
+	if err != nil || !ok || held {
+		saved.restore()
+	}
+	if err != nil {
+		return false, fmt.Errorf("creating %d job runs: %w", len(runs), err)
+	}
+	return ok && !held, nil
 }
 
 // insertRuns writes the rows of runs inside a transaction.

@@ -233,3 +233,92 @@ func TestCreateJobRunsKeepsEveryField(t *testing.T) {
 		}
 	})
 }
+
+// TestCreateJobRunsForNewRequests saves runs of requests in one statement
+// only while none of the requests has a live run: a request seen again
+// (its log delivered again, or moved by a reorg) makes it save nothing,
+// for the caller to take the general way; a cancelled or errored run does
+// not count.
+func TestCreateJobRunsForNewRequests(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		job := newJob(time.Now(), "runlog")
+		other := newJob(time.Now(), "runlog")
+		require.NoError(t, s.CreateJobSpec(ctx, job))
+		require.NoError(t, s.CreateJobSpec(ctx, other))
+		// reqOf is log n's request, with request ID id.
+		reqOf := func(n int, id byte) *models.RunRequest {
+			r := logReq(n)
+			rid := hashN(id)
+			r.RequestID = &rid
+			return r
+		}
+		count := func() int64 {
+			t.Helper()
+			_, n, err := s.JobRuns(ctx, store.JobRunFilter{}, 0, 1000)
+			require.NoError(t, err)
+			return n
+		}
+		if engine == testdb.EngineSQLite {
+			created, err := s.CreateJobRunsForNewRequests(ctx, []*models.JobRun{unsavedRun(job, reqOf(1, 1))})
+			require.NoError(t, err)
+			assert.False(t, created, "PostgreSQL only")
+			assert.Zero(t, count())
+			return
+		}
+
+		first := []*models.JobRun{unsavedRun(job, reqOf(1, 1)), unsavedRun(job, reqOf(2, 2))}
+		created, err := s.CreateJobRunsForNewRequests(ctx, first)
+		require.NoError(t, err)
+		require.True(t, created)
+		for _, run := range first {
+			require.NotNil(t, run.RunRequestID)
+			got, err := s.FindJobRun(ctx, run.ID)
+			require.NoError(t, err)
+			assert.Equal(t, *run.RunRequest.RequestID, *got.RunRequest.RequestID)
+			assert.Len(t, got.TaskRuns, len(job.Tasks))
+		}
+		require.EqualValues(t, 2, count())
+
+		// Request 2 again, from another log: nothing of the batch saved.
+		moved := []*models.JobRun{unsavedRun(job, reqOf(3, 3)), unsavedRun(job, reqOf(4, 2))}
+		created, err = s.CreateJobRunsForNewRequests(ctx, moved)
+		require.NoError(t, err)
+		assert.False(t, created)
+		assert.Nil(t, moved[0].RunRequestID)
+		assert.EqualValues(t, 2, count())
+
+		// The same request ID of another job is another request.
+		created, err = s.CreateJobRunsForNewRequests(ctx, []*models.JobRun{unsavedRun(other, reqOf(5, 2))})
+		require.NoError(t, err)
+		assert.True(t, created)
+
+		// Once request 2's run is cancelled, the moved log takes a run.
+		require.NoError(t, s.CancelJobRun(ctx, first[1].ID, time.Now()))
+		moved = []*models.JobRun{unsavedRun(job, reqOf(3, 3)), unsavedRun(job, reqOf(4, 2))}
+		created, err = s.CreateJobRunsForNewRequests(ctx, moved)
+		require.NoError(t, err)
+		assert.True(t, created)
+		assert.EqualValues(t, 5, count())
+
+		// The same log again, its run cancelled: the log's unique key
+		// refuses it, and nothing is saved.
+		require.NoError(t, s.CancelJobRun(ctx, moved[0].ID, time.Now()))
+		again := []*models.JobRun{unsavedRun(job, reqOf(6, 6)), unsavedRun(job, reqOf(3, 3))}
+		_, err = s.CreateJobRunsForNewRequests(ctx, again)
+		require.ErrorIs(t, err, store.ErrDuplicate)
+		assert.Nil(t, again[0].RunRequestID)
+		assert.EqualValues(t, 5, count())
+	})
+}
+
+// TestArrayStatementsPlanOnce: the pool of the array statements plans
+// each once (generic plans), the main pool keeps PostgreSQL's default.
+func TestArrayStatementsPlanOnce(t *testing.T) {
+	s := testdb.OpenEngine(t, testdb.EnginePostgres)
+	arrays, main, err := s.PlanCacheModes(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "force_generic_plan", arrays)
+	assert.Equal(t, "auto", main)
+}

@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/pythia-oracle/pythia/core/store/models"
 )
@@ -18,13 +21,34 @@ import (
 // database's time under a burst). The requests take IDs from their
 // sequence inside the statement (ids is materialized, so nextval runs
 // once per request), and the runs name theirs by ordinal.
-const insertRunsSQL = `WITH rq_in AS MATERIALIZED (
+var (
+	insertRunsSQL           = insertRunsSQLFor(false)
+	insertNewRequestRunsSQL = insertRunsSQLFor(true)
+)
+
+// insertRunsSQLFor is insertRunsSQL, or with newRequests the statement
+// that inserts nothing when a request of the runs (its job and request
+// ID) already has a run that is not cancelled or errored (seen), and
+// says so in a second column (CreateJobRunsForNewRequests).
+func insertRunsSQLFor(newRequests bool) string {
+	seen, gate, held := "", "", ""
+	if newRequests {
+		seen = `
+seen AS MATERIALIZED (SELECT EXISTS (SELECT 1 FROM rq_in AS v
+	JOIN run_requests AS r ON r.job_spec_id = v.job_spec_id AND r.request_id = v.request_id
+	JOIN job_runs AS j ON j.run_request_id = r.id
+	WHERE j.status NOT IN ('` + string(models.RunStatusCancelled) + `', '` + string(models.RunStatusErrored) + `')) AS held),`
+		gate = `
+	WHERE NOT (SELECT held FROM seen)`
+		held = `, (SELECT held FROM seen)`
+	}
+	return `WITH rq_in AS MATERIALIZED (
 	SELECT * FROM unnest($1::integer[], $2::varchar[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[],
 		$7::bytea[], $8::bytea[], $9::text[], $10::text[], $11::bigint[], $12::bytea[], $13::bytea[],
 		$14::bigint[], $15::text[], $16::timestamptz[])
 	AS v(o, job_spec_id, request_id, requester, oracle_address, payment, callback_addr, callback_function_id,
-		cancel_expiration, data_version, block_number, block_hash, tx_hash, log_index, request_params, created_at)),
-ids AS MATERIALIZED (SELECT o, nextval('run_requests_id_seq'::regclass) AS id FROM rq_in),
+		cancel_expiration, data_version, block_number, block_hash, tx_hash, log_index, request_params, created_at)),` + seen + `
+ids AS MATERIALIZED (SELECT o, nextval('run_requests_id_seq'::regclass) AS id FROM rq_in` + gate + `),
 rq AS (INSERT INTO run_requests (id, job_spec_id, request_id, requester, oracle_address, payment, callback_addr,
 		callback_function_id, cancel_expiration, data_version, block_number, block_hash, tx_hash, log_index,
 		request_params, created_at)
@@ -40,28 +64,30 @@ jr AS (INSERT INTO job_runs (id, job_spec_id, initiator_id, initiator_type, stat
 		$23::text[], $24::text[], $25::text[], $26::timestamptz[], $27::timestamptz[], $28::timestamptz[])
 		AS v(id, job_spec_id, initiator_id, initiator_type, status, rq_o, creation_height, observed_height,
 			payment, created_at, updated_at, finished_at)
-	LEFT JOIN ids ON ids.o = v.rq_o),
+	LEFT JOIN ids ON ids.o = v.rq_o` + gate + `),
 tr AS (INSERT INTO task_runs (id, job_run_id, task_spec_id, "index", type, status, confirmations,
 		min_required_incoming_confirmations, attempts, wake_at, created_at, updated_at)
 	SELECT * FROM unnest($29::varchar[], $30::varchar[], $31::bigint[], $32::integer[], $33::varchar[],
 		$34::varchar[], $35::bigint[], $36::bigint[], $37::integer[], $38::timestamptz[], $39::timestamptz[],
-		$40::timestamptz[]))
-SELECT COALESCE((SELECT string_agg(id::text, ',' ORDER BY o) FROM ids), '')`
+		$40::timestamptz[])` + gate + `)
+SELECT COALESCE((SELECT string_agg(id::text, ',' ORDER BY o) FROM ids), '')` + held
+}
 
 // insertRunsStatement is CreateJobRuns on PostgreSQL for runs without
 // results (as runs start): every row in one statement (insertRunsSQL),
 // one round trip however many runs, all or nothing without a transaction.
 // ok is false when a run has a result: the caller saves them the general
-// way.
-func (s *Store) insertRunsStatement(ctx context.Context, runs []*models.JobRun) (ok bool, err error) {
+// way. With newRequests nothing is inserted, and held is true, when a
+// request of the runs has a live run (insertNewRequestRunsSQL).
+func (s *Store) insertRunsStatement(ctx context.Context, runs []*models.JobRun, newRequests bool) (ok, held bool, err error) {
 	var nreq, ntr int
 	for _, run := range runs {
 		if run.Result != nil {
-			return false, nil
+			return false, false, nil
 		}
 		for i := range run.TaskRuns {
 			if run.TaskRuns[i].Result != nil {
-				return false, nil
+				return false, false, nil
 			}
 		}
 		if run.RunRequest != nil {
@@ -177,12 +203,19 @@ func (s *Store) insertRunsStatement(ctx context.Context, runs []*models.JobRun) 
 		tr.attempts, tr.wakeAt, tr.createdAt, tr.updatedAt,
 	}
 	var requestIDs string
-	if err := s.queryArrays(ctx, insertRunsSQL, args, &requestIDs); err != nil {
-		return true, fmt.Errorf("saving %d runs: %w", len(runs), err)
+	query, dest := insertRunsSQL, []any{&requestIDs}
+	if newRequests {
+		query, dest = insertNewRequestRunsSQL, append(dest, &held)
+	}
+	if err := s.queryArrays(ctx, query, args, dest...); err != nil {
+		return true, false, fmt.Errorf("saving %d runs: %w", len(runs), err)
+	}
+	if held {
+		return true, true, nil
 	}
 	ids, err := parseIDs(requestIDs, nreq)
 	if err != nil {
-		return true, fmt.Errorf("saving %d run requests: %w", nreq, err)
+		return true, false, fmt.Errorf("saving %d run requests: %w", nreq, err)
 	}
 	for k, run := range runs {
 		run.CreatedAt, run.UpdatedAt = orNow(run.CreatedAt), orNow(run.UpdatedAt)
@@ -197,17 +230,51 @@ func (s *Store) insertRunsStatement(ctx context.Context, runs []*models.JobRun) 
 			t.JobRunID, t.CreatedAt, t.UpdatedAt = run.ID, orNow(t.CreatedAt), orNow(t.UpdatedAt)
 		}
 	}
-	return true, nil
+	return true, false, nil
 }
 
 // queryArrays runs a statement whose parameters are PostgreSQL arrays
 // (Go slices, which pgx encodes and gorm would expand into lists) on the
 // store's connection or transaction, and scans its one row into dest.
 func (s *Store) queryArrays(ctx context.Context, query string, args []any, dest ...any) error {
-	if err := s.db.Statement.ConnPool.QueryRowContext(ctx, query, args...).Scan(dest...); err != nil {
+	var pool interface {
+		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	} = s.db.Statement.ConnPool
+	if s.arrays != nil {
+		pool = s.arrays
+	}
+	if err := pool.QueryRowContext(ctx, query, args...).Scan(dest...); err != nil {
 		return translate(err)
 	}
 	return nil
+}
+
+// arraysPoolConns caps the connections of the array statements' pool,
+// beside the main pool's Config.MaxOpenConns.
+const arraysPoolConns = 4
+
+// openArraysPool opens a pool for the array statements that run outside
+// a transaction (insertRunsSQL, saveStepsSQL, answerSQL): the statements
+// on a request's way to its answer. Its sessions plan each prepared
+// statement once (plan_cache_mode=force_generic_plan). PostgreSQL's
+// default plans each execution anew while a custom plan looks cheaper
+// than the generic one, which for a statement of a dozen CTEs over
+// one-element arrays it always does: planning took about half of each
+// statement's 1-3 ms. These statements' plans do not depend on their
+// values (arrays joined on keys), so the generic plan is the right one;
+// the other statements keep the default, for which values may matter
+// (a status filter on a skewed table).
+func openArraysPool(dsn string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(arraysPoolConns)
+	db.SetMaxIdleConns(arraysPoolConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
 }
 
 func hashBytes(h *common.Hash) []byte {

@@ -19,8 +19,11 @@ import (
 // A Store handed to a Transact callback runs every call in that
 // transaction.
 type Store struct {
-	db      *gorm.DB
-	sqlDB   *sql.DB
+	db    *gorm.DB
+	sqlDB *sql.DB
+	// arrays is PostgreSQL's pool for the array statements outside a
+	// transaction (queryArrays); nil on SQLite. See openArraysPool.
+	arrays  *sql.DB
 	dialect string
 	lggr    *slog.Logger
 	secrets SecretBox
@@ -98,8 +101,14 @@ func Open(ctx context.Context, cfg Config, lggr *slog.Logger) (*Store, error) {
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	s := &Store{db: db, sqlDB: sqlDB, dialect: t.dialect, lggr: lggr, secrets: cfg.Secrets}
+	if t.dialect == DialectPostgres {
+		if s.arrays, err = openArraysPool(t.dsn); err != nil {
+			_ = sqlDB.Close()
+			return nil, fmt.Errorf("opening %s database: %w", t.dialect, scrub(err, t.secret))
+		}
+	}
 	if err := s.Ping(ctx); err != nil {
-		_ = sqlDB.Close()
+		_ = s.closePools()
 		return nil, fmt.Errorf("connecting to %s database: %w", t.dialect, scrub(err, t.secret))
 	}
 	if t.dialect == DialectSQLite && t.path != ":memory:" {
@@ -108,13 +117,13 @@ func Open(ctx context.Context, cfg Config, lggr *slog.Logger) (*Store, error) {
 		// and its WAL companions.
 		for _, f := range []string{t.path, t.path + "-wal", t.path + "-shm"} {
 			if err := os.Chmod(f, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
-				_ = sqlDB.Close()
+				_ = s.closePools()
 				return nil, fmt.Errorf("restricting database file permissions: %w", err)
 			}
 		}
 	}
 	if err := s.migrate(ctx, cfg.migrateTo); err != nil {
-		_ = sqlDB.Close()
+		_ = s.closePools()
 		return nil, scrub(err, t.secret)
 	}
 	return s, nil
@@ -126,10 +135,18 @@ func (s *Store) Close() error {
 	if s.inTx {
 		return errors.New("closing store: called inside a transaction")
 	}
-	if err := s.sqlDB.Close(); err != nil {
+	if err := s.closePools(); err != nil {
 		return fmt.Errorf("closing store: %w", err)
 	}
 	return nil
+}
+
+func (s *Store) closePools() error {
+	err := s.sqlDB.Close()
+	if s.arrays != nil {
+		err = errors.Join(err, s.arrays.Close())
+	}
+	return err
 }
 
 // Ping checks that the database answers; /health uses it.
