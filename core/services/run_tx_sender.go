@@ -161,6 +161,12 @@ func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
 		s.mu.Unlock()
 	}
 	if txs, written, err := s.recordAtHint(ctx, batch); written {
+		if err != nil {
+			// Saved, but not known as saved: the task is performed
+			// again after a pause and finds its tx (CreateTx returns a
+			// task run's tx), as after a lost connection.
+			err = fmt.Errorf("%w: %w", adapters.ErrTxUnavailable, err)
+		}
 		s.mu.Lock()
 		for i, r := range batch {
 			r.tx, r.err, r.sending, r.done = txs[i], err, err == nil, true
@@ -235,7 +241,8 @@ func (s *RunTxSender) recordBatch(ctx context.Context, batch []*answerReq) {
 // outside a worker, the key has no hint or has moved on, a run is
 // finished, or any fault. Then they are recorded the usual way, which
 // gives each answer its own error. written and err together: the
-// statement wrote, but what it returned did not add up.
+// statement wrote, but what it returned did not add up (the answers
+// then wait as after a lost connection, and find their txes).
 func (s *RunTxSender) recordAtHint(ctx context.Context, batch []*answerReq) (txs []*models.Tx, written bool, err error) {
 	if s.store.Dialect() != store.DialectPostgres {
 		return nil, false, nil
