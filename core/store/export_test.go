@@ -46,12 +46,12 @@ func (s *Store) QueryString(ctx context.Context, q string) (string, error) {
 	return v, err
 }
 
-// PlanCacheModes returns plan_cache_mode in a session of the array
+// SessionSetting returns setting name in a session of the array
 // statements' pool and of the main pool (PostgreSQL).
-func (s *Store) PlanCacheModes(ctx context.Context) (arrays, main string, err error) {
-	if err := s.arrays.QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&arrays); err != nil {
+func (s *Store) SessionSetting(ctx context.Context, name string) (arrays, main string, err error) {
+	if err := s.arrays.QueryRowContext(ctx, "SELECT current_setting($1)", name).Scan(&arrays); err != nil {
 		return "", "", err
 	}
-	err = s.sqlDB.QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&main)
+	err = s.sqlDB.QueryRowContext(ctx, "SELECT current_setting($1)", name).Scan(&main)
 	return arrays, main, err
 }

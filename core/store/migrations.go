@@ -218,4 +218,9 @@ var migrations = []Migration{
 		// A request a reorg moved to another block is found by its ID.
 		`CREATE INDEX idx_run_requests_request_id ON run_requests (job_spec_id, request_id)`,
 	}},
+	{Version: 9, Name: "job_runs_run_request_id", SQL: []string{
+		// A request's runs are found from the request (its earlier runs'
+		// check, on every new request's way to its answer).
+		`CREATE INDEX idx_job_runs_run_request_id ON job_runs (run_request_id)`,
+	}},
 }

@@ -15,55 +15,79 @@ import (
 
 // BenchmarkLogRunWrites is the database work of one request's run up to
 // its answer, one request at a time (the sequential latency of the
-// benchmark harness): the run created from its log, then its steps saved
-// with the answer's pause in a transaction, as RunTxSender records them.
+// benchmark harness). "general": the query for the request's earlier
+// runs, the run's insert, then the answer's transaction (claim the
+// nonce, insert the tx, save the steps), as the node does on SQLite and
+// for requests seen before. "one-statement" (PostgreSQL): the run's
+// insert that checks for earlier runs, then the answer's one statement
+// (store.CreateJobRunsForNewRequests, store.InsertAnswers), as the node
+// does for new requests on PostgreSQL.
 func BenchmarkLogRunWrites(b *testing.B) {
 	for _, engine := range []string{testdb.EngineSQLite, testdb.EnginePostgres} {
-		b.Run(engine, func(b *testing.B) {
-			if engine == testdb.EnginePostgres {
-				testdb.PostgresURL(b) // skips without a server (fails with CI=true)
+		for _, path := range []string{"general", "one-statement"} {
+			if engine == testdb.EngineSQLite && path == "one-statement" {
+				continue
 			}
-			ctx := context.Background()
-			s := testdb.OpenEngine(b, engine)
-			job := newJob(time.Now(), "runlog")
-			if err := s.CreateJobSpec(ctx, job); err != nil {
+			b.Run(engine+"/"+path, func(b *testing.B) {
+				if engine == testdb.EnginePostgres {
+					testdb.PostgresURL(b) // skips without a server (fails with CI=true)
+				}
+				benchmarkLogRunWrites(b, testdb.OpenEngine(b, engine), path == "one-statement")
+			})
+		}
+	}
+}
+
+func benchmarkLogRunWrites(b *testing.B, s *store.Store, oneStatement bool) {
+	ctx := context.Background()
+	job := newJob(time.Now(), "runlog")
+	if err := s.CreateJobSpec(ctx, job); err != nil {
+		b.Fatal(err)
+	}
+	from := common.HexToAddress("0x00000000000000000000000000000000000000f1")
+	if _, err := s.RaiseNextNonce(ctx, from, 0); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var n uint64
+	for b.Loop() {
+		n++
+		var h common.Hash
+		binary.BigEndian.PutUint64(h[:], n)
+		req := logRequest(h, h, 1)
+		req.RequestID = &h
+		run := unsavedRun(job, req)
+		runs := []*models.JobRun{run}
+		if oneStatement {
+			if created, err := s.CreateJobRunsForNewRequests(ctx, runs); err != nil || !created {
+				b.Fatal(created, err)
+			}
+		} else {
+			if _, err := s.RequestsWithLiveRuns(ctx, job.ID, []common.Hash{h}); err != nil {
 				b.Fatal(err)
 			}
-			b.ReportAllocs()
-			var n uint64
-			for b.Loop() {
-				n++
-				var h common.Hash
-				binary.BigEndian.PutUint64(h[:], n)
-				run := &models.JobRun{ID: models.NewRunID(), JobSpecID: job.ID, InitiatorID: job.Initiators[0].ID,
-					InitiatorType: "runlog", Status: models.RunStatusUnstarted, RunRequest: logRequest(h, h, 1)}
-				for i, task := range job.Tasks {
-					run.TaskRuns = append(run.TaskRuns, models.TaskRun{ID: models.NewRunID(), TaskSpecID: task.ID, Index: i,
-						Type: task.Type, Status: models.RunStatusUnstarted})
-				}
-				if err := s.CreateJobRuns(ctx, []*models.JobRun{run}); err != nil {
-					b.Fatal(err)
-				}
-				run.Status = models.RunStatusPendingOutgoingConfirmations
-				var trs []*models.TaskRun
-				var attempts []models.TaskRunAttempt
-				for i := range run.TaskRuns {
-					tr := &run.TaskRuns[i]
-					tr.Status, tr.Attempts = models.RunStatusCompleted, 1
-					if i == len(run.TaskRuns)-1 {
-						tr.Status = models.RunStatusPendingOutgoingConfirmations
-					}
-					tr.Result = &models.RunResult{Data: models.JSON(`{"result":"312075"}`), Status: tr.Status}
-					trs = append(trs, tr)
-					attempts = append(attempts, models.TaskRunAttempt{TaskRunID: tr.ID, Attempt: 1, Status: tr.Status})
-				}
-				err := s.Transact(ctx, func(tx *store.Store) error {
-					return tx.SaveJobRunSteps(ctx, run, trs, attempts...)
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
+			if err := s.CreateJobRuns(ctx, runs); err != nil {
+				b.Fatal(err)
 			}
+		}
+		steps, tx := answerOf(run, from, n-1, h)
+		if oneStatement {
+			if ok, err := s.InsertAnswers(ctx, n-1, []*models.Tx{tx}, []store.RunSteps{steps}); err != nil || !ok {
+				b.Fatal(ok, err)
+			}
+			continue
+		}
+		err := s.Transact(ctx, func(db *store.Store) error {
+			if _, err := db.ClaimNonces(ctx, from, 1); err != nil {
+				return err
+			}
+			if _, err := db.InsertTxs(ctx, []*models.Tx{tx}); err != nil {
+				return err
+			}
+			return db.SaveJobRunSteps(ctx, steps.Run, steps.TaskRuns, steps.Attempts...)
 		})
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }

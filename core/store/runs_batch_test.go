@@ -314,11 +314,17 @@ func TestCreateJobRunsForNewRequests(t *testing.T) {
 }
 
 // TestArrayStatementsPlanOnce: the pool of the array statements plans
-// each once (generic plans), the main pool keeps PostgreSQL's default.
+// each once (generic plans) and by keys (no sequential scans), the main
+// pool keeps PostgreSQL's defaults.
 func TestArrayStatementsPlanOnce(t *testing.T) {
 	s := testdb.OpenEngine(t, testdb.EnginePostgres)
-	arrays, main, err := s.PlanCacheModes(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, "force_generic_plan", arrays)
-	assert.Equal(t, "auto", main)
+	for name, want := range map[string][2]string{
+		"plan_cache_mode": {"force_generic_plan", "auto"},
+		"enable_seqscan":  {"off", "on"},
+	} {
+		arrays, main, err := s.SessionSetting(context.Background(), name)
+		require.NoError(t, err)
+		assert.Equal(t, want[0], arrays, name)
+		assert.Equal(t, want[1], main, name)
+	}
 }

@@ -261,15 +261,20 @@ const arraysPoolConns = 4
 // than the generic one, which for a statement of a dozen CTEs over
 // one-element arrays it always does: planning took about half of each
 // statement's 1-3 ms. These statements' plans do not depend on their
-// values (arrays joined on keys), so the generic plan is the right one;
-// the other statements keep the default, for which values may matter
-// (a status filter on a skewed table).
+// values (arrays joined on keys), so one plan is right for all; the other
+// statements keep the default, for which values may matter (a status
+// filter on a skewed table). The plan is kept for the connection's life,
+// so it must not depend on the tables' sizes either: made while they were
+// small, it scanned them whole, and a request's writes grew from 1.4 to
+// 2.6 ms by 6,000 requests (BenchmarkLogRunWrites). Sequential scans are
+// off in these sessions: every row they touch is found by a key.
 func openArraysPool(dsn string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
 	}
 	cfg.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	cfg.RuntimeParams["enable_seqscan"] = "off"
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(arraysPoolConns)
 	db.SetMaxIdleConns(arraysPoolConns)
