@@ -75,26 +75,14 @@ func (rm *RunManager) ExecuteJobsFromLogs(ctx context.Context, reqs []subscriber
 	if len(runs) == 0 {
 		return out
 	}
-	// Held from before the insert to the hand-over, as in ExecuteJob;
-	// released in order, which queues the runs in order.
-	unlocks := make([]func(), 0, len(runs))
-	unlockAll := func() {
-		for _, unlock := range unlocks {
-			unlock()
+	unlockAll, err := rm.lockRuns(ctx, runs)
+	if err != nil {
+		for _, i := range idx {
+			out[i].Err = err
 		}
-		unlocks = unlocks[:0]
+		return out
 	}
 	defer unlockAll()
-	for _, run := range runs {
-		unlock, err := rm.runner.LockRun(ctx, run.ID)
-		if err != nil {
-			for _, i := range idx {
-				out[i].Err = err
-			}
-			return out
-		}
-		unlocks = append(unlocks, unlock)
-	}
 	err = rm.store.CreateJobRuns(ctx, runs)
 	switch {
 	case err == nil:
@@ -144,20 +132,11 @@ func (rm *RunManager) executeNewRequests(ctx context.Context, reqs []subscriber.
 			return nil, false
 		}
 	}
-	// Held from before the insert to the hand-over, as in ExecuteJob.
-	unlocks := make([]func(), 0, len(runs))
-	defer func() {
-		for _, unlock := range unlocks {
-			unlock()
-		}
-	}()
-	for _, run := range runs {
-		unlock, err := rm.runner.LockRun(ctx, run.ID)
-		if err != nil {
-			return nil, false
-		}
-		unlocks = append(unlocks, unlock)
+	unlockAll, err := rm.lockRuns(ctx, runs)
+	if err != nil {
+		return nil, false
 	}
+	defer unlockAll()
 	if created, err := rm.store.CreateJobRunsForNewRequests(ctx, runs); err != nil || !created {
 		return nil, false
 	}
@@ -167,6 +146,29 @@ func (rm *RunManager) executeNewRequests(ctx context.Context, reqs []subscriber.
 		rm.runSaved(run, reqs[i].Job)
 	}
 	return out, true
+}
+
+// lockRuns takes the locks of new runs, held from before their insert to
+// their hand-over, as in ExecuteJob. unlockAll releases them in order,
+// which queues the runs in order; it may be called more than once.
+// Nothing is held when it fails.
+func (rm *RunManager) lockRuns(ctx context.Context, runs []*models.JobRun) (unlockAll func(), err error) {
+	unlocks := make([]func(), 0, len(runs))
+	unlockAll = func() {
+		for _, unlock := range unlocks {
+			unlock()
+		}
+		unlocks = unlocks[:0]
+	}
+	for _, run := range runs {
+		unlock, err := rm.runner.LockRun(ctx, run.ID)
+		if err != nil {
+			unlockAll()
+			return nil, err
+		}
+		unlocks = append(unlocks, unlock)
+	}
+	return unlockAll, nil
 }
 
 // liveRequests finds, per job, which request IDs of reqs already have a

@@ -2,8 +2,6 @@ package txmanager
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -62,23 +60,14 @@ func (m *TxManager) SignAtHint(ctx context.Context, reqs []TxRequest) (txs []*mo
 	if len(reqs) == 0 {
 		return nil, 0, false, nil
 	}
-	reqs = slices.Clone(reqs) // checkRequest fills in From
-	ps := make([]prepared, len(reqs))
-	for i := range reqs {
-		if err := m.checkRequest(&reqs[i]); err != nil {
-			return nil, 0, false, err
-		}
-		if reqs[i].From != reqs[0].From {
-			return nil, 0, false, nil
-		}
-	}
-	if err := m.checkConnected(); err != nil {
-		return nil, 0, false, fmt.Errorf("creating txes: %w", err)
+	reqs, ps, err := m.prepareAll(ctx, reqs)
+	if err != nil {
+		return nil, 0, false, err
 	}
 	from := reqs[0].From
-	for i := range reqs {
-		if ps[i], err = m.prepare(ctx, reqs[i]); err != nil {
-			return nil, 0, false, fmt.Errorf("creating tx from %s: %w", from.Hex(), err)
+	for _, r := range reqs {
+		if r.From != from {
+			return nil, 0, false, nil
 		}
 	}
 	first, ok = m.hints.reserve(from, uint64(len(reqs)))

@@ -427,21 +427,9 @@ func (m *TxManager) CreateTxs(ctx context.Context, db *store.Store, reqs []TxReq
 	if db == nil {
 		return nil, errors.New("creating txes: a database transaction is required")
 	}
-	reqs = slices.Clone(reqs) // checkRequest fills in From
-	ps := make([]prepared, len(reqs))
-	for i := range reqs {
-		if err := m.checkRequest(&reqs[i]); err != nil {
-			return nil, err
-		}
-		if i == 0 {
-			if err := m.checkConnected(); err != nil {
-				return nil, fmt.Errorf("creating txes: %w", err)
-			}
-		}
-		var err error
-		if ps[i], err = m.prepare(ctx, reqs[i]); err != nil {
-			return nil, fmt.Errorf("creating tx from %s: %w", reqs[i].From.Hex(), err)
-		}
+	reqs, ps, err := m.prepareAll(ctx, reqs)
+	if err != nil {
+		return nil, err
 	}
 	byKey := map[common.Address][]int{}
 	var keys []common.Address
@@ -454,7 +442,7 @@ func (m *TxManager) CreateTxs(ctx context.Context, db *store.Store, reqs []TxReq
 	// One lock order for every caller: no deadlock between batches.
 	slices.SortFunc(keys, func(a, b common.Address) int { return bytes.Compare(a[:], b[:]) })
 	txs := make([]*models.Tx, len(reqs))
-	err := db.Transact(ctx, func(db *store.Store) error {
+	err = db.Transact(ctx, func(db *store.Store) error {
 		for _, from := range keys {
 			idx := byKey[from]
 			first, err := m.claimNonces(ctx, db, from, uint64(len(idx)))
@@ -483,6 +471,29 @@ func (m *TxManager) CreateTxs(ctx context.Context, db *store.Store, reqs []TxReq
 		return nil, err
 	}
 	return txs, nil
+}
+
+// prepareAll checks reqs, filling in their default key (in a copy), and
+// reads what each needs from the chain, as CreateTxs and SignAtHint
+// begin.
+func (m *TxManager) prepareAll(ctx context.Context, reqs []TxRequest) ([]TxRequest, []prepared, error) {
+	reqs = slices.Clone(reqs)
+	ps := make([]prepared, len(reqs))
+	for i := range reqs {
+		if err := m.checkRequest(&reqs[i]); err != nil {
+			return nil, nil, err
+		}
+		if i == 0 {
+			if err := m.checkConnected(); err != nil {
+				return nil, nil, fmt.Errorf("creating txes: %w", err)
+			}
+		}
+		var err error
+		if ps[i], err = m.prepare(ctx, reqs[i]); err != nil {
+			return nil, nil, fmt.Errorf("creating tx from %s: %w", reqs[i].From.Hex(), err)
+		}
+	}
+	return reqs, ps, nil
 }
 
 // prepared is what a new transaction needs from the chain, read before
