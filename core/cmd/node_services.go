@@ -34,16 +34,18 @@ type nodeServices struct {
 func (n *node) buildServices(ctx context.Context, st *store.Store, ks *keystore.KeyStore, cs *chainServices) (*nodeServices, error) {
 	cfg, lggr := n.cfg, n.lggr
 	txm, err := txmanager.New(txmanager.Config{
-		GasPriceDefault:  cfg.GasPriceDefault,
-		MaxGasPrice:      cfg.MaxGasPriceWei,
-		BumpThreshold:    cfg.GasBumpThreshold,
-		BumpMinAge:       cfg.GasBumpMinAge,
-		BumpWei:          cfg.GasBumpWei,
-		BumpPercent:      cfg.GasBumpPercent,
-		GasLimitDefault:  cfg.GasLimitDefault,
-		MinConfirmations: cfg.MinOutgoingConfirmations,
-		LinkAddress:      cfg.LinkContract,
-		ChainID:          cfg.EthChainID,
+		GasPriceDefault: cfg.GasPriceDefault,
+		MaxGasPrice:     cfg.MaxGasPriceWei,
+		BumpThreshold:   cfg.GasBumpThreshold,
+		BumpMinAge:      cfg.GasBumpMinAge,
+		// Fast blocks mislead the stall re-send as they do bumps.
+		StallResendMinAge: cfg.GasBumpMinAge,
+		BumpWei:           cfg.GasBumpWei,
+		BumpPercent:       cfg.GasBumpPercent,
+		GasLimitDefault:   cfg.GasLimitDefault,
+		MinConfirmations:  cfg.MinOutgoingConfirmations,
+		LinkAddress:       cfg.LinkContract,
+		ChainID:           cfg.EthChainID,
 	}, st, cs.client, ks, lggr)
 	if err != nil {
 		return nil, fmt.Errorf("configuring the transaction manager: %w", err)

@@ -64,6 +64,13 @@ type Config struct {
 	// broadcast again (a node that dropped or never accepted it holds
 	// every later nonce); default 3. It does not delay bumping.
 	StallResendBlocks uint64
+	// StallResendMinAge is how long the next nonce must also have waited
+	// since it was last sent (ETH_GAS_BUMP_MIN_AGE for the node, as for
+	// bumps); 0 counts blocks alone. Where blocks come one per
+	// transaction (anvil's automine), a burst's answers queued at the
+	// chain's node see StallResendBlocks go by within milliseconds, and a
+	// re-send then only earns "already known".
+	StallResendMinAge time.Duration
 	// LinkAddress is the LINK token whose balances Balances reports; nil
 	// reports none.
 	LinkAddress *common.Address

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
@@ -316,9 +317,16 @@ func (m *TxManager) checkNonce(ctx context.Context, from common.Address, chainNo
 	return len(nonces), nil
 }
 
+// stallResend is when a stalled tx was last broadcast again: the head
+// and the time.
+type stallResend struct {
+	head int64
+	at   time.Time
+}
+
 // resendStalled broadcasts again the latest attempt of tx, the key's
-// next nonce on the chain, when it has waited StallResendBlocks since it
-// was last sent: a node that dropped it (or never accepted it) would
+// next nonce on the chain, when it has waited StallResendBlocks (and
+// StallResendMinAge) since it was last sent: a node that dropped it (or never accepted it) would
 // otherwise hold every later nonce forever. The attempt's broadcast block
 // is not moved, so bumping keeps its schedule.
 func (m *TxManager) resendStalled(ctx context.Context, tx *models.Tx, chainNonce uint64) (bool, error) {
@@ -329,14 +337,18 @@ func (m *TxManager) resendStalled(ctx context.Context, tx *models.Tx, chainNonce
 	if head == nil || latest == nil || latest.BroadcastBlock == nil || tx.Nonce != chainNonce {
 		return false, nil
 	}
-	since := *latest.BroadcastBlock
-	if last, ok := m.resent[tx.ID]; ok && last > since {
-		since = last
+	since, at := *latest.BroadcastBlock, latest.BroadcastAt
+	if last, ok := m.resent[tx.ID]; ok && last.head > since {
+		since, at = last.head, &last.at
 	}
 	if head.Number-since < int64(m.cfg.StallResendBlocks) {
 		return false, nil
 	}
-	m.resent[tx.ID] = head.Number
+	now := time.Now()
+	if m.cfg.StallResendMinAge > 0 && at != nil && now.Sub(*at) < m.cfg.StallResendMinAge {
+		return false, nil
+	}
+	m.resent[tx.ID] = stallResend{head: head.Number, at: now}
 	signed := new(types.Transaction)
 	if err := signed.UnmarshalBinary(latest.SignedRawTx); err != nil {
 		return true, fmt.Errorf("decoding attempt %s: %w", latest.Hash.Hex(), err)

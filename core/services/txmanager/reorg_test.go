@@ -296,6 +296,42 @@ func TestStalledNonceResent(t *testing.T) {
 	}
 }
 
+// TestStallResendWaitsForMinAge: blocks that go by faster than
+// StallResendMinAge do not re-send the key's stalled next nonce (on
+// automine a burst's answers only queue at the node); the first head
+// after the age has passed does, and the tx is mined.
+func TestStallResendWaitsForMinAge(t *testing.T) {
+	const minAge = 1500 * time.Millisecond
+	e := setup(t, setupOpts{cfg: func(c *txmanager.Config) {
+		c.BumpThreshold = 0
+		c.StallResendBlocks = 2
+		c.StallResendMinAge = minAge
+	}})
+	m := e.manager()
+	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "stall-young", To: sink, GasLimit: 21_000})
+	require.NoError(t, err)
+	e.waitTx(tx.ID, "broadcast", broadcast)
+	e.sim.Rollback() // the node drops it
+	const resent = "key's next nonce is not mined: broadcasting it again"
+	for range 4 { // twice StallResendBlocks, at once
+		e.commit(m)
+	}
+	time.Sleep(100 * time.Millisecond) // the passes of those heads
+	require.Zero(t, e.logs.count(resent), "re-sent before it was %s old", minAge)
+	time.Sleep(minAge)
+	for i := 0; ; i++ {
+		require.Less(t, i, 20, "the stalled tx was never mined")
+		e.commit(m)
+		select {
+		case final := <-e.final:
+			assert.Equal(t, tx.ID, final.ID)
+			assert.Equal(t, 1, e.logs.count(resent))
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
 // TestNonceGapLogged: the key's saved next nonce is above the chain's
 // (a nonce given out by no transaction of this node): the manager cannot
 // fill the gap without risking a second transaction for the same work, so

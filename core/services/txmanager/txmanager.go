@@ -92,7 +92,7 @@ type TxManager struct {
 	settledTop  map[common.Address]uint64
 	atCeiling   map[int64]bool
 	recent      map[int64]recentTx             // final txs within FinalityDepth
-	resent      map[int64]int64                // tx ID: head of its last stall re-broadcast
+	resent      map[int64]stallResend          // tx ID: its last stall re-broadcast
 	gapWarned   map[common.Address]uint64      // key: chain nonce of the gap last warned about
 	nonceHead   map[common.Address]common.Hash // key: the head its chain nonce was last checked at
 	nonceAt     map[common.Address]uint64      // key: its chain nonce at nonceHead
@@ -158,7 +158,7 @@ func New(cfg Config, db *store.Store, client Client, keys Keys, lggr *slog.Logge
 		atCeiling:     map[int64]bool{},
 		nonceGone:     map[int64]int64{},
 		recent:        map[int64]recentTx{},
-		resent:        map[int64]int64{},
+		resent:        map[int64]stallResend{},
 		gapWarned:     map[common.Address]uint64{},
 		nonceHead:     map[common.Address]common.Hash{},
 		nonceAt:       map[common.Address]uint64{},
