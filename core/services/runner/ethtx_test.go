@@ -31,20 +31,12 @@ import (
 func TestEthTxThroughTheTxManager(t *testing.T) {
 	ctx := context.Background()
 	st := testdb.Open(t)
-	ks := keystore.New(st, keystore.LightConfig(), nil)
-	require.NoError(t, ks.Unlock(ctx, "password"))
-	from := ks.Addresses()[0]
+	ks, from := unlockedKey(t, st)
 	sim := simchain.New(types.GenesisAlloc{from: {Balance: simchain.Ether(10)}})
 	t.Cleanup(func() { _ = sim.Close() })
 	client := sim.Client()
 
-	txm, err := txmanager.New(txmanager.Config{
-		GasPriceDefault: big.NewInt(20e9), MaxGasPrice: big.NewInt(500e9), TipCapDefault: big.NewInt(1e9),
-		BumpThreshold: 5, BumpWei: big.NewInt(1e9), BumpPercent: 20, MinConfirmations: 2,
-	}, st, client, ks, nil)
-	require.NoError(t, err)
-	require.NoError(t, txm.Start(ctx))
-	t.Cleanup(func() { require.NoError(t, txm.Close()) })
+	txm := startTxManager(t, st, client, ks, 2)
 	sender := services.NewRunTxSender(st, txm)
 
 	n := newNode(t, st, nodeOpts{chain: client, txSender: sender})
@@ -110,19 +102,11 @@ func TestEthTxThroughTheTxManager(t *testing.T) {
 func TestAnswerNoncesAfterAnotherWriter(t *testing.T) {
 	ctx := context.Background()
 	st := testdb.Open(t)
-	ks := keystore.New(st, keystore.LightConfig(), nil)
-	require.NoError(t, ks.Unlock(ctx, "password"))
-	from := ks.Addresses()[0]
+	ks, from := unlockedKey(t, st)
 	sim := simchain.New(types.GenesisAlloc{from: {Balance: simchain.Ether(10)}})
 	t.Cleanup(func() { _ = sim.Close() })
 	client := sim.Client()
-	txm, err := txmanager.New(txmanager.Config{
-		GasPriceDefault: big.NewInt(20e9), MaxGasPrice: big.NewInt(500e9), TipCapDefault: big.NewInt(1e9),
-		BumpThreshold: 5, BumpWei: big.NewInt(1e9), BumpPercent: 20, MinConfirmations: 2,
-	}, st, client, ks, nil)
-	require.NoError(t, err)
-	require.NoError(t, txm.Start(ctx))
-	t.Cleanup(func() { require.NoError(t, txm.Close()) })
+	txm := startTxManager(t, st, client, ks, 2)
 	n := newNode(t, st, nodeOpts{chain: client, txSender: services.NewRunTxSender(st, txm)})
 	to := common.HexToAddress("0x00000000000000000000000000000000000000aa")
 	job := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[{"type":"ethuint256"},
@@ -168,9 +152,7 @@ func TestEthTxWaitsOutALostChainConnection(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
 			st := testdb.Open(t)
-			ks := keystore.New(st, keystore.LightConfig(), nil)
-			require.NoError(t, ks.Unlock(ctx, "password"))
-			from := ks.Addresses()[0]
+			ks, from := unlockedKey(t, st)
 			port, err := simchain.FreePort()
 			require.NoError(t, err)
 			sim := simchain.New(types.GenesisAlloc{from: {Balance: simchain.Ether(10)}}, simchain.WithRPC(port))
@@ -183,13 +165,7 @@ func TestEthTxWaitsOutALostChainConnection(t *testing.T) {
 			require.NoError(t, client.Start(ctx))
 			t.Cleanup(func() { _ = client.Close() })
 
-			txm, err := txmanager.New(txmanager.Config{
-				GasPriceDefault: big.NewInt(20e9), MaxGasPrice: big.NewInt(500e9), TipCapDefault: big.NewInt(1e9),
-				BumpThreshold: 5, BumpWei: big.NewInt(1e9), BumpPercent: 20, MinConfirmations: 1,
-			}, st, client, ks, nil)
-			require.NoError(t, err)
-			require.NoError(t, txm.Start(ctx))
-			t.Cleanup(func() { require.NoError(t, txm.Close()) })
+			txm := startTxManager(t, st, client, ks, 1)
 			n := newNode(t, st, nodeOpts{txSender: services.NewRunTxSender(st, txm)})
 			txm.OnTxFinal(n.rm.OnTxFinal)
 			to := common.HexToAddress("0x00000000000000000000000000000000000000aa")
@@ -249,18 +225,10 @@ const reconnectWait = 40 * time.Second
 func TestConcurrentAnswersAreRecordedTogether(t *testing.T) {
 	ctx := context.Background()
 	st := testdb.Open(t)
-	ks := keystore.New(st, keystore.LightConfig(), nil)
-	require.NoError(t, ks.Unlock(ctx, "password"))
-	from := ks.Addresses()[0]
+	ks, from := unlockedKey(t, st)
 	sim := simchain.New(types.GenesisAlloc{from: {Balance: simchain.Ether(10)}})
 	t.Cleanup(func() { _ = sim.Close() })
-	txm, err := txmanager.New(txmanager.Config{
-		GasPriceDefault: big.NewInt(20e9), MaxGasPrice: big.NewInt(500e9), TipCapDefault: big.NewInt(1e9),
-		BumpThreshold: 5, BumpWei: big.NewInt(1e9), BumpPercent: 20, MinConfirmations: 1,
-	}, st, sim.Client(), ks, nil)
-	require.NoError(t, err)
-	require.NoError(t, txm.Start(ctx))
-	t.Cleanup(func() { require.NoError(t, txm.Close()) })
+	txm := startTxManager(t, st, sim.Client(), ks, 1)
 	n := newNode(t, st, nodeOpts{cfg: services.RunConfig{Runner: runner.Config{Workers: 16}},
 		txSender: services.NewRunTxSender(st, txm)})
 	to := common.HexToAddress("0x00000000000000000000000000000000000000aa")
@@ -293,4 +261,27 @@ func TestConcurrentAnswersAreRecordedTogether(t *testing.T) {
 	_, count, err := st.Txs(ctx, 0, 1)
 	require.NoError(t, err)
 	require.EqualValues(t, runs, count)
+}
+
+// unlockedKey is a keystore over st with one unlocked key, and its
+// address.
+func unlockedKey(t *testing.T, st *store.Store) (*keystore.KeyStore, common.Address) {
+	t.Helper()
+	ks := keystore.New(st, keystore.LightConfig(), nil)
+	require.NoError(t, ks.Unlock(context.Background(), "password"))
+	return ks, ks.Addresses()[0]
+}
+
+// startTxManager starts a TxManager over st, client and ks that finds a
+// tx final at minConfirmations, and closes it when the test ends.
+func startTxManager(t *testing.T, st *store.Store, client txmanager.Client, ks *keystore.KeyStore, minConfirmations uint64) *txmanager.TxManager {
+	t.Helper()
+	txm, err := txmanager.New(txmanager.Config{
+		GasPriceDefault: big.NewInt(20e9), MaxGasPrice: big.NewInt(500e9), TipCapDefault: big.NewInt(1e9),
+		BumpThreshold: 5, BumpWei: big.NewInt(1e9), BumpPercent: 20, MinConfirmations: minConfirmations,
+	}, st, client, ks, nil)
+	require.NoError(t, err)
+	require.NoError(t, txm.Start(context.Background()))
+	t.Cleanup(func() { require.NoError(t, txm.Close()) })
+	return txm
 }
