@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -41,7 +39,8 @@ ta AS (INSERT INTO tx_attempts (tx_id, hash, nonce, gas_price, gas_fee_cap, gas_
 SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM jr), (SELECT count(*) FROM tr),
 	COALESCE((SELECT string_agg(id::text, ',' ORDER BY o) FROM ids), ''),
 	COALESCE((SELECT string_agg(id::text, ',' ORDER BY id) FROM at), ''),
-	COALESCE((SELECT string_agg(tx_id::text || ':' || id::text, ',' ORDER BY nonce) FROM ta), '')`
+	COALESCE((SELECT string_agg(tx_id::text, ',' ORDER BY nonce) FROM ta), ''),
+	COALESCE((SELECT string_agg(id::text, ',' ORDER BY nonce) FROM ta), '')`
 
 // InsertAnswers records answers on PostgreSQL in one statement, without
 // a transaction: it claims the nonces of txs (one key's new txes, each
@@ -109,10 +108,11 @@ func (s *Store) InsertAnswers(ctx context.Context, first uint64, txs []*models.T
 		cols.taskRunID, cols.to, cols.data, cols.value, cols.gasLimit, cols.nonce, cols.state,
 		cols.hash, cols.gasPrice, cols.gasFeeCap, cols.gasTipCap, cols.signed)
 	var (
-		claimed, runsUpdated, trsUpdated int64
-		resultIDs, attemptList, txList   string
+		claimed, runsUpdated, trsUpdated              int64
+		resultIDs, attemptList, txList, txAttemptList string
 	)
-	if err := s.queryArrays(ctx, answerSQL, args, &claimed, &runsUpdated, &trsUpdated, &resultIDs, &attemptList, &txList); err != nil {
+	if err := s.queryArrays(ctx, answerSQL, args, &claimed, &runsUpdated, &trsUpdated, &resultIDs, &attemptList,
+		&txList, &txAttemptList); err != nil {
 		return false, fmt.Errorf("recording %d answers from %s: %w", len(txs), from.Hex(), err)
 	}
 	if claimed == 0 {
@@ -123,21 +123,18 @@ func (s *Store) InsertAnswers(ctx context.Context, first uint64, txs []*models.T
 	if err := s.stepsWritten(ctx, w, runsUpdated, trsUpdated, resultIDs, attemptList, len(steps) == 1); err != nil {
 		return true, fmt.Errorf("recording %d answers: %w", len(txs), err)
 	}
-	pairs := strings.Split(txList, ",")
-	if txList == "" || len(pairs) != len(txs) {
-		return true, fmt.Errorf("recording %d answers: %d txes written", len(txs), len(pairs))
+	txIDs, err := parseIDs(txList, len(txs))
+	if err != nil {
+		return true, fmt.Errorf("recording %d answers: txes: %w", len(txs), err)
 	}
-	for i, p := range pairs {
-		txID, attemptID, found := strings.Cut(p, ":")
-		tid, err1 := strconv.ParseInt(txID, 10, 64)
-		aid, err2 := strconv.ParseInt(attemptID, 10, 64)
-		if !found || err1 != nil || err2 != nil {
-			return true, fmt.Errorf("recording %d answers: tx and attempt IDs %q", len(txs), p)
-		}
-		tx := txs[i]
-		tx.ID, tx.CreatedAt, tx.UpdatedAt = tid, now, now
+	attemptIDs, err := parseIDs(txAttemptList, len(txs))
+	if err != nil {
+		return true, fmt.Errorf("recording %d answers: tx attempts: %w", len(txs), err)
+	}
+	for i, tx := range txs {
+		tx.ID, tx.CreatedAt, tx.UpdatedAt = txIDs[i], now, now
 		a := &tx.Attempts[0]
-		a.ID, a.TxID, a.CreatedAt = aid, tid, now
+		a.ID, a.TxID, a.CreatedAt = attemptIDs[i], txIDs[i], now
 	}
 	return true, nil
 }
