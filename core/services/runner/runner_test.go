@@ -560,6 +560,13 @@ func TestHandOverWithoutTheLockIsNotTrusted(t *testing.T) {
 	require.EqualValues(t, 1, hits.Load())
 	require.Equal(t, models.RunStatusUnstarted, created.Status, "the creator's copy is as it was saved")
 	require.False(t, watch.seen(unlocked), "a run's creator hands it over under its lock")
+	// The run is saved completed before its worker lets its lock go: take
+	// the lock to know the worker is done, so the hand-over below is made
+	// without it (a copy handed over while a holder has the lock is
+	// queued for after it).
+	unlock, err := n.rm.Runner().LockRun(ctx, created.ID)
+	require.NoError(t, err)
+	unlock()
 
 	// The creator's copy, handed over after a worker finished the run.
 	n.rm.Runner().EnqueueRun(created, job)
