@@ -421,14 +421,30 @@ func (s *Store) RunsDeepEnough(ctx context.Context, head int64) ([]string, error
 func (s *Store) RunsWithFinalTx(ctx context.Context, taskRunIDs ...string) ([]string, error) {
 	var ids []string
 	pending := models.RunStatusPendingOutgoingConfirmations
-	q := s.conn(ctx).Model(&models.JobRun{}).
+	final := []models.TxState{models.TxStateConfirmed, models.TxStateReverted}
+	if len(taskRunIDs) > 0 {
+		// The given task runs are looked up first, by key, and only then
+		// joined: planned on the tables' statistics from before a burst
+		// (a few runs waiting), the join ran from every waiting run and
+		// intersected the task runs' status index for each, which took
+		// 15-45 ms per call once a thousand runs were waiting.
+		err := s.conn(ctx).Raw(`WITH given AS MATERIALIZED (
+	SELECT id, job_run_id FROM task_runs WHERE id IN ? AND status = ?)
+SELECT DISTINCT given.job_run_id FROM given
+JOIN txes ON txes.task_run_id = given.id
+JOIN job_runs ON job_runs.id = given.job_run_id
+WHERE job_runs.status = ? AND txes.state IN ?`, taskRunIDs, pending, pending, final).Scan(&ids).Error
+		if err != nil {
+			return nil, fmt.Errorf("listing runs whose transaction is final: %w", err)
+		}
+		return ids, nil
+	}
+	err := s.conn(ctx).Model(&models.JobRun{}).
 		Joins("JOIN task_runs ON task_runs.job_run_id = job_runs.id AND task_runs.status = ?", pending).
 		Joins("JOIN txes ON txes.task_run_id = task_runs.id").
-		Where("job_runs.status = ? AND txes.state IN ?", pending, []models.TxState{models.TxStateConfirmed, models.TxStateReverted})
-	if len(taskRunIDs) > 0 {
-		q = q.Where("task_runs.id IN ?", taskRunIDs)
-	}
-	if err := q.Distinct().Pluck("job_runs.id", &ids).Error; err != nil {
+		Where("job_runs.status = ? AND txes.state IN ?", pending, final).
+		Distinct().Pluck("job_runs.id", &ids).Error
+	if err != nil {
 		return nil, fmt.Errorf("listing runs whose transaction is final: %w", err)
 	}
 	return ids, nil

@@ -311,3 +311,48 @@ func TestFindJobRuns(t *testing.T) {
 		require.Empty(t, none)
 	})
 }
+
+// TestRunsWithFinalTx lists the runs waiting on their answer whose tx is
+// final: of the task runs named, or of all.
+func TestRunsWithFinalTx(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		job := newJob(time.Now(), "runlog")
+		require.NoError(t, s.CreateJobSpec(ctx, job))
+		from := common.HexToAddress("0x00000000000000000000000000000000000000f1")
+		pending := models.RunStatusPendingOutgoingConfirmations
+		// waiting returns a run waiting on the tx of its last task run,
+		// the tx in state (none: no tx).
+		waiting := func(i uint, state models.TxState) (*models.JobRun, string) {
+			run := newRun(t, s, job, logRequest(common.HexToHash("0xb1"), common.HexToHash("0x71"), i))
+			tr := &run.TaskRuns[len(run.TaskRuns)-1]
+			run.Status, tr.Status = pending, pending
+			require.NoError(t, s.SaveJobRun(ctx, run))
+			if state != "" {
+				tx := newTestTx(tr.ID, from, uint64(i), hashN(byte(i)+1))
+				tx.State = state
+				require.NoError(t, s.InsertTx(ctx, tx))
+			}
+			return run, tr.ID
+		}
+		confirmed, confirmedTR := waiting(0, models.TxStateConfirmed)
+		reverted, revertedTR := waiting(1, models.TxStateReverted)
+		_, unconfirmedTR := waiting(2, models.TxStateUnconfirmed)
+		_, noTxTR := waiting(3, "")
+		done, doneTR := waiting(4, models.TxStateConfirmed)
+		done.Status = models.RunStatusCompleted
+		require.NoError(t, s.SaveJobRun(ctx, done))
+
+		all, err := s.RunsWithFinalTx(ctx)
+		require.NoError(t, err)
+		require.ElementsMatch(t, []string{confirmed.ID, reverted.ID}, all)
+
+		named, err := s.RunsWithFinalTx(ctx, confirmedTR, unconfirmedTR, noTxTR, doneTR, "missing")
+		require.NoError(t, err)
+		require.Equal(t, []string{confirmed.ID}, named)
+		named, err = s.RunsWithFinalTx(ctx, revertedTR, confirmedTR)
+		require.NoError(t, err)
+		require.ElementsMatch(t, []string{confirmed.ID, reverted.ID}, named)
+	})
+}
