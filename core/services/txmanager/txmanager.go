@@ -98,7 +98,10 @@ type TxManager struct {
 	nonceAt     map[common.Address]uint64      // key: its chain nonce at nonceHead
 	passHead    *models.Head                   // the latest head when the current pass began
 	receiptHead map[int64]common.Hash          // tx ID: the head its receipts were last looked up at
-	freshSends  map[int64]bool                 // attempt IDs SendNew sent since the previous pass
+	// deferred collects a key's receipts and final states while the pass
+	// processes its txes (see stateWrites); nil otherwise.
+	deferred   *stateWrites
+	freshSends map[int64]bool // attempt IDs SendNew sent since the previous pass
 	// staleReceipts are the txs whose receipt the chain serves although
 	// its nonce, read again, says they are not mined (checkNonce): their
 	// receipts are not believed until a pass reads the key's nonce past

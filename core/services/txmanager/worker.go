@@ -303,10 +303,12 @@ func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []*
 		resendAll = true
 	}
 	var next *models.Tx // the lowest nonce still unconfirmed
+	m.deferred = &stateWrites{seen: map[int64]bool{}}
 	for _, tx := range txs {
 		stop, err := m.processTx(ctx, tx, pre, resendAll || resend[tx.ID])
 		if err != nil {
-			return fmt.Errorf("tx %d from %s nonce %d: %w", tx.ID, from.Hex(), tx.Nonce, err)
+			err = fmt.Errorf("tx %d from %s nonce %d: %w", tx.ID, from.Hex(), tx.Nonce, err)
+			return errors.Join(err, m.writeDeferred(ctx))
 		}
 		if next == nil && tx.State == models.TxStateUnconfirmed {
 			next = tx
@@ -314,6 +316,9 @@ func (m *TxManager) processKey(ctx context.Context, from common.Address, txs []*
 		if stop {
 			break
 		}
+	}
+	if err := m.writeDeferred(ctx); err != nil {
+		return err
 	}
 	if next == nil || !known || staleNonce(txs, chainNonce) {
 		return nil
@@ -421,10 +426,57 @@ var errIndexing = errors.New("node is still indexing transactions")
 
 func (m *TxManager) markMined(ctx context.Context, tx *models.Tx, r *types.Receipt) error {
 	setMined(tx, r)
+	if m.deferred != nil {
+		m.deferred.add(tx)
+		m.deferred.mined = append(m.deferred.mined, tx)
+		return nil
+	}
 	if err := m.saveTxState(ctx, tx); err != nil {
 		return err
 	}
 	m.logMined(ctx, tx)
+	return nil
+}
+
+// stateWrites are the receipts and final states found while a key's
+// txes are processed, saved together when the key is done (writeDeferred):
+// a burst's answers, mined in a few blocks, then cost one statement
+// instead of one each. Nothing else the pass does for the key reads
+// them from the database, and a pass that fails reloads its txes.
+type stateWrites struct {
+	txs   []*models.Tx // to save, once each
+	seen  map[int64]bool
+	mined []*models.Tx // to log as mined once saved
+	final []*models.Tx // to finish (finished) once saved
+}
+
+func (w *stateWrites) add(tx *models.Tx) {
+	if !w.seen[tx.ID] {
+		w.seen[tx.ID] = true
+		w.txs = append(w.txs, tx)
+	}
+}
+
+// writeDeferred saves the state writes collected since processKey began
+// and ends the collecting: what follows writes at once.
+func (m *TxManager) writeDeferred(ctx context.Context) error {
+	w := m.deferred
+	m.deferred = nil
+	if w == nil || len(w.txs) == 0 {
+		return nil
+	}
+	if err := m.db.SaveTxStates(ctx, w.txs); err != nil {
+		return fmt.Errorf("saving %d txes mined or final: %w", len(w.txs), err)
+	}
+	for _, tx := range w.txs {
+		m.noteSettled(tx)
+	}
+	for _, tx := range w.mined {
+		m.logMined(ctx, tx)
+	}
+	for _, tx := range w.final {
+		m.finished(ctx, tx)
+	}
 	return nil
 }
 
@@ -521,9 +573,20 @@ func (m *TxManager) finalize(ctx context.Context, tx *models.Tx) error {
 		tx.State = models.TxStateReverted
 		tx.RevertReason = m.revertReason(ctx, tx)
 	}
+	if m.deferred != nil {
+		m.deferred.add(tx)
+		m.deferred.final = append(m.deferred.final, tx)
+		return nil
+	}
 	if err := m.saveTxState(ctx, tx); err != nil {
 		return err
 	}
+	m.finished(ctx, tx)
+	return nil
+}
+
+// finished forgets final tx, saved, logs it and tells the FinalFuncs.
+func (m *TxManager) finished(ctx context.Context, tx *models.Tx) {
 	delete(m.unfinished, tx.ID)
 	delete(m.atCeiling, tx.ID)
 	delete(m.nonceGone, tx.ID)
@@ -547,7 +610,6 @@ func (m *TxManager) finalize(ctx context.Context, tx *models.Tx) error {
 		final := *tx
 		fn(ctx, &final)
 	}
-	return nil
 }
 
 // revertReason replays a reverted transaction with eth_call on the state
@@ -646,10 +708,16 @@ func (m *TxManager) saveTxState(ctx context.Context, tx *models.Tx) error {
 	if err := m.db.SaveTxState(ctx, tx); err != nil {
 		return err
 	}
+	m.noteSettled(tx)
+	return nil
+}
+
+// noteSettled notes saved tx's nonce for the reorg check when it is mined
+// or final (see settledTop).
+func (m *TxManager) noteSettled(tx *models.Tx) {
 	if top, ok := m.settledTop[tx.From]; ok && tx.State != models.TxStateUnconfirmed && tx.Nonce >= top {
 		m.settledTop[tx.From] = tx.Nonce + 1
 	}
-	return nil
 }
 
 // nonceTooLow handles a "nonce too low" answer: if an attempt of tx was
