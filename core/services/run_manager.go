@@ -704,11 +704,12 @@ func (rm *RunManager) resumeDeepEnough(ctx context.Context, head *models.Head) b
 		return false
 	}
 	ok := true
-	for _, id := range ids {
-		if err := rm.ResumeConfirmingTask(ctx, id, head); err != nil && ctx.Err() == nil {
-			rm.lggr.Error("resuming run waiting on confirmations", "run_id", id, "err", err)
+	for len(ids) > 0 {
+		n := min(len(ids), resumeBatch)
+		if !rm.resumeIncomingBatch(ctx, ids[:n], head) {
 			ok = false
 		}
+		ids = ids[n:]
 	}
 	return ok
 }
@@ -754,41 +755,102 @@ func (rm *RunManager) Sweep() {
 	rm.mu.Unlock()
 }
 
-// ResumeConfirmingTask records head as seen by a run waiting in
-// pending_incoming_confirmations. Once its log is deep enough for the next
-// task, it checks that the log's block is still the canonical block at its
-// height (a reorg that the node was not told of, as anvil never sends
-// removed logs, cancels the run) and queues the run.
-func (rm *RunManager) ResumeConfirmingTask(ctx context.Context, runID string, head *models.Head) error {
-	if head == nil {
-		return nil
+// resumeIncomingBatch resumes runs waiting in
+// pending_incoming_confirmations that RunsDeepEnough found deep enough at
+// head. It checks that each log's block is still the canonical block at
+// its height (a reorg that the node was not told of, as anvil never sends
+// removed logs, cancels the run) and queues the run. The runs are locked
+// and loaded together and each block is read once: a burst's requests
+// come in a few blocks and are deep enough at the same head, and one at
+// a time (five queries and a block read each) they reached the workers
+// a few milliseconds apart, each answer then recorded and sent on its
+// own. It reports whether every run was handled; the others are found
+// again at the next head.
+func (rm *RunManager) resumeIncomingBatch(ctx context.Context, ids []string, head *models.Head) bool {
+	type resumed struct {
+		run *models.JobRun
+		tr  *models.TaskRun // unsaved: the worker saves it
 	}
-	return rm.withRun(ctx, runID, func(run *models.JobRun) (bool, error) {
+	var (
+		queue   []resumed
+		unlocks []func()
+	)
+	defer func() {
+		// The workers go on from the runs in memory instead of loading
+		// them back; each is queued when its lock is released.
+		for _, r := range queue {
+			rm.runner.EnqueueRun(r.run, nil, r.tr)
+		}
+		for _, unlock := range unlocks {
+			unlock()
+		}
+	}()
+	for _, id := range ids {
+		unlock, err := rm.runner.LockRun(ctx, id)
+		if err != nil {
+			return false
+		}
+		unlocks = append(unlocks, unlock)
+	}
+	runs, err := rm.store.FindJobRuns(ctx, ids)
+	if err != nil {
+		if ctx.Err() == nil {
+			rm.lggr.Error("loading runs waiting on confirmations; will try again", "runs", len(ids), "err", err)
+		}
+		return false
+	}
+	canonical := map[uint64]common.Hash{} // block number: the canonical block's hash
+	ok := true
+	for _, run := range runs {
 		tr := pendingTask(run, models.RunStatusPendingIncomingConfirmations)
 		if tr == nil {
-			return false, nil
+			continue // moved on meanwhile
 		}
 		if run.ObservedHeight == nil || run.ObservedHeight.ToInt().Int64() < head.Number {
 			run.ObservedHeight = models.NewBig(big.NewInt(head.Number))
 		}
 		tr.Confirmations = runner.Confirmations(run)
 		if tr.Confirmations < tr.MinRequiredIncomingConfirmations {
-			return false, rm.store.SaveJobRunStep(ctx, run, tr)
+			continue // not deep enough after all: the next head looks again
 		}
-		if ok, err := rm.logCanonical(ctx, run.RunRequest); err != nil {
-			return false, err // tried again at the next head
-		} else if !ok {
+		req := run.RunRequest
+		isCanonical := true
+		if rm.chain != nil && req != nil && req.BlockHash != nil && req.BlockNumber != nil {
+			hash, seen := canonical[*req.BlockNumber]
+			if !seen {
+				if hash, err = rm.canonicalHash(ctx, *req.BlockNumber); err != nil {
+					if ctx.Err() == nil {
+						rm.lggr.Error("checking the request log's block; will try again", "run_id", run.ID, "err", err)
+					}
+					ok = false
+					continue // tried again at the next head
+				}
+				canonical[*req.BlockNumber] = hash
+			}
+			isCanonical = hash == *req.BlockHash
+		}
+		if !isCanonical {
 			rm.lggr.Warn("the request log's block is no longer canonical: cancelling the run", "run_id", run.ID, "job_id", run.JobSpecID,
-				"block_number", derefUint64(run.RunRequest.BlockNumber), "block_hash", run.RunRequest.BlockHash.Hex())
-			return false, rm.runner.CancelRun(ctx, run.ID)
+				"block_number", derefUint64(req.BlockNumber), "block_hash", req.BlockHash.Hex())
+			if err := rm.runner.CancelRun(ctx, run.ID); err != nil {
+				if ctx.Err() == nil {
+					rm.lggr.Error("cancelling run whose request log was reorged out", "run_id", run.ID, "err", err)
+				}
+				ok = false
+			}
+			continue
 		}
+		// Left for the worker to save with the run's next step: until
+		// then the run waits on its confirmations, and a crash has it
+		// resumed again at the next head.
 		tr.Status, run.Status = models.RunStatusInProgress, models.RunStatusInProgress
-		if err := rm.store.SaveJobRunStep(ctx, run, tr); err != nil {
-			return false, err
-		}
-		rm.lggr.Info("log deep enough; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "confirmations", tr.Confirmations)
-		return true, nil
-	})
+		rm.lggr.Debug("log deep enough; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "confirmations", tr.Confirmations)
+		queue = append(queue, resumed{run, tr})
+	}
+	if len(queue) > 0 {
+		rm.lggr.Info("logs deep enough; runs resume", "runs", len(queue), "head", head.Number)
+	}
+	return ok
 }
 
 func derefUint64(p *uint64) uint64 {
@@ -798,19 +860,15 @@ func derefUint64(p *uint64) uint64 {
 	return *p
 }
 
-// logCanonical reports whether the request's log block is the canonical
-// block at its height. Without a chain or a block hash it says yes.
-func (rm *RunManager) logCanonical(ctx context.Context, req *models.RunRequest) (bool, error) {
-	if rm.chain == nil || req == nil || req.BlockHash == nil || req.BlockNumber == nil {
-		return true, nil
-	}
+// canonicalHash returns the hash of the canonical block at number.
+func (rm *RunManager) canonicalHash(ctx context.Context, number uint64) (common.Hash, error) {
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	h, err := rm.chain.HeaderByNumber(cctx, new(big.Int).SetUint64(*req.BlockNumber))
+	h, err := rm.chain.HeaderByNumber(cctx, new(big.Int).SetUint64(number))
 	if err != nil {
-		return false, fmt.Errorf("reading block %d to check the request log: %w", *req.BlockNumber, err)
+		return common.Hash{}, fmt.Errorf("reading block %d to check the request log: %w", number, err)
 	}
-	return h.Hash() == *req.BlockHash, nil
+	return h.Hash(), nil
 }
 
 // resumeBatch bounds the runs resumeOutgoingTasks loads and locks at once.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -106,6 +107,68 @@ func TestLogRunWaitsForConfirmations(t *testing.T) {
 			require.Equal(t, "1", resultOf(t, done))
 		})
 	}
+}
+
+// countingHeaders is the chain's header reader, counting its reads.
+type countingHeaders struct {
+	services.HeaderReader
+	reads atomic.Int64
+}
+
+func (c *countingHeaders) HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error) {
+	c.reads.Add(1)
+	return c.HeaderReader.HeaderByNumber(ctx, number)
+}
+
+// TestDeepLogsResumeTogether: the runs of a burst's logs, deep enough at
+// the same head, resume together, each log block read once for the
+// canonical check; the runs of a block that is no longer canonical are
+// cancelled, the others complete.
+func TestDeepLogsResumeTogether(t *testing.T) {
+	ctx := context.Background()
+	sim := simchain.New(types.GenesisAlloc{})
+	t.Cleanup(func() { _ = sim.Close() })
+	for range 3 {
+		sim.Commit()
+	}
+	block2, err := sim.Client().HeaderByNumber(ctx, big.NewInt(2))
+	require.NoError(t, err)
+	headers := &countingHeaders{HeaderReader: sim.Client()}
+	st := testdb.Open(t)
+	n := newNode(t, st, nodeOpts{chain: headers, cfg: services.RunConfig{MinIncomingConfirmations: 3}})
+	job := createJob(t, st, `{"initiators":[{"type":"ethlog","params":{"address":"0x0000000000000000000000000000000000000a11"}}],
+		"tasks":[{"type":"noop"}]}`)
+	n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 3})
+
+	const canonical, reorged = 12, 3
+	number, txHash := uint64(2), common.HexToHash("0x99")
+	gone := common.HexToHash("0xdead")
+	var runs []*models.JobRun
+	for i := range canonical + reorged {
+		hash := block2.Hash()
+		if i >= canonical {
+			hash = gone
+		}
+		index := uint(i)
+		req := &models.RunRequest{BlockNumber: &number, BlockHash: &hash, TxHash: &txHash, LogIndex: &index}
+		run, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], req, models.JSON(`{"result":"1"}`))
+		require.NoError(t, err)
+		require.Equal(t, models.RunStatusPendingIncomingConfirmations, run.Status)
+		runs = append(runs, run)
+	}
+	require.Zero(t, headers.reads.Load(), "two confirmations: no run is deep enough yet")
+
+	n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 4})
+	for i, run := range runs {
+		want := models.RunStatusCompleted
+		if i >= canonical {
+			want = models.RunStatusCancelled
+		}
+		waitStatus(t, st, run.ID, want)
+	}
+	// One read per block would be 1; the two kinds of log share block 2,
+	// and the cancelled runs' wrong hash is compared with the same header.
+	require.EqualValues(t, 1, headers.reads.Load(), "block 2 read once for %d runs", len(runs))
 }
 
 func TestRunLogPaymentsAndRequesters(t *testing.T) {
