@@ -14,7 +14,11 @@
 // latency from the request's log to the fulfilment's broadcast and to its
 // mining (ms and blocks), requests/s, the answerer's CPU time and RSS
 // (/proc), database growth per request, and RPC calls per request; Pythia's
-// figures also as ratios to the baseline of the same run.
+// figures also as ratios to the baseline of the same run. The node answers
+// at once (MIN_INCOMING_CONFIRMATIONS=0), as the baseline does;
+// -incoming-confirmations N has it wait N confirmations per request, the
+// way operators run it, to measure that path (the baseline still does not
+// wait).
 //
 // Fault scenarios (-faults) each run on a fresh stack and count requests
 // lost and fulfilments duplicated on the canonical chain (the blocks the

@@ -46,6 +46,7 @@ type options struct {
 	keep        bool
 	noBaseline  bool
 	automineMax int
+	incoming    int // the node's MIN_INCOMING_CONFIRMATIONS in the workloads
 }
 
 func parseOptions(args []string) (options, error) {
@@ -63,6 +64,7 @@ func parseOptions(args []string) (options, error) {
 	fs.BoolVar(&o.pprof, "pprof", false, "build the node with net/http/pprof and save CPU and heap profiles of the largest burst")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work folder (logs, databases)")
 	fs.BoolVar(&o.noBaseline, "no-baseline", false, "skip the baseline")
+	fs.IntVar(&o.incoming, "incoming-confirmations", 0, "the node's MIN_INCOMING_CONFIRMATIONS in the workloads (the baseline never waits; operators run 3 or more)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -79,6 +81,9 @@ func parseOptions(args []string) (options, error) {
 		if !isFlagSet(fs, "out") {
 			o.out = ""
 		}
+	}
+	if o.incoming < 0 {
+		return o, fmt.Errorf("-incoming-confirmations: %d is negative", o.incoming)
 	}
 	if len(o.faults) == 1 && o.faults[0] == "none" {
 		o.faults = nil
@@ -265,7 +270,11 @@ func run(args []string) (int, error) {
 // runWorkloads runs the sequential workload and every burst on one stack.
 func (h *harness) runWorkloads(ctx context.Context, o options, kind, mode, db string) []result {
 	h.log("%s %s %s: starting the stack", kind, mode, db)
-	s, err := h.newStack(ctx, kind, mode, db, stackOpts{env: pprofEnv(o)})
+	env := pprofEnv(o)
+	if o.incoming > 0 {
+		env = append(env, fmt.Sprintf("MIN_INCOMING_CONFIRMATIONS=%d", o.incoming))
+	}
+	s, err := h.newStack(ctx, kind, mode, db, stackOpts{env: env})
 	if err != nil {
 		h.log("%s %s %s: %v", kind, mode, db, err)
 		return []result{{kind: kind, mode: mode, db: db, label: "setup", err: err.Error()}}
