@@ -17,8 +17,8 @@
 // figures also as ratios to the baseline of the same run. The node answers
 // at once (MIN_INCOMING_CONFIRMATIONS=0), as the baseline does;
 // -incoming-confirmations N has it wait N confirmations per request, the
-// way operators run it, to measure that path (the baseline still does not
-// wait).
+// way operators run it, in the workloads and the fault scenarios, to
+// measure and check that path (the baseline still does not wait).
 //
 // Fault scenarios (-faults) each run on a fresh stack and count requests
 // lost and fulfilments duplicated on the canonical chain (the blocks the

@@ -39,7 +39,7 @@ var faultNames = []string{"kill", "wsdrop", "pgrestart", "reorg", "bridge"}
 // runFault runs one scenario on a fresh stack: half the burst, the fault
 // once the node is busy answering, the other half while it lasts, then
 // waits for every request on the canonical chain to be answered.
-func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faultResult) {
+func (h *harness) runFault(ctx context.Context, name, db string, n, incoming int) (fr faultResult) {
 	fr = faultResult{name: name, db: db, mode: "automine"}
 	if name == "pgrestart" && db != "postgres" {
 		fr.note = "skipped: needs -db postgres"
@@ -65,6 +65,9 @@ func (h *harness) runFault(ctx context.Context, name, db string, n int) (fr faul
 		defer srv.Close()
 		opts.bridge = srv.URL
 		opts.env = []string{"DEFAULT_HTTP_TIMEOUT=2s"}
+	}
+	if incoming > 0 {
+		opts.env = append(opts.env, fmt.Sprintf("MIN_INCOMING_CONFIRMATIONS=%d", incoming))
 	}
 	s, err := h.newStack(ctx, "pythia", fr.mode, db, opts)
 	if err != nil {

@@ -46,7 +46,7 @@ type options struct {
 	keep        bool
 	noBaseline  bool
 	automineMax int
-	incoming    int // the node's MIN_INCOMING_CONFIRMATIONS in the workloads
+	incoming    int // the node's MIN_INCOMING_CONFIRMATIONS
 }
 
 func parseOptions(args []string) (options, error) {
@@ -64,7 +64,7 @@ func parseOptions(args []string) (options, error) {
 	fs.BoolVar(&o.pprof, "pprof", false, "build the node with net/http/pprof and save CPU and heap profiles of the largest burst")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work folder (logs, databases)")
 	fs.BoolVar(&o.noBaseline, "no-baseline", false, "skip the baseline")
-	fs.IntVar(&o.incoming, "incoming-confirmations", 0, "the node's MIN_INCOMING_CONFIRMATIONS in the workloads (the baseline never waits; operators run 3 or more)")
+	fs.IntVar(&o.incoming, "incoming-confirmations", 0, "the node's MIN_INCOMING_CONFIRMATIONS in the workloads and fault scenarios (the baseline never waits; operators run 3 or more)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -231,7 +231,7 @@ func run(args []string) (int, error) {
 				continue
 			}
 			h.log("fault %s on %s: %d requests", f, db, o.faultN)
-			fr := h.runFault(ctx, f, db, o.faultN)
+			fr := h.runFault(ctx, f, db, o.faultN, o.incoming)
 			h.log("fault %s on %s: %d requests, %d fulfilled, %d lost, %d duplicated %s %s", f, db, fr.n, fr.fulfilled, fr.lost, fr.duplicates, fr.note, fr.err)
 			rep.faults = append(rep.faults, fr)
 		}

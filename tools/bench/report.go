@@ -51,7 +51,7 @@ func (rp *report) markdown() string {
 	w("| load average (1, 5, 15 min) | at start %s, at end %s (other engineers' tests share the cores) |\n", rp.load, rp.loadEnd)
 	w("| modes | %s; databases %s |\n", strings.Join(rp.opts.modes, ", "), strings.Join(rp.opts.dbs, ", "))
 	w("| chain | anvil %s, block gas limit 3e9 (so the chain is not the limit), one process per stack, fresh per mode |\n", anvilVersion(rp.repo))
-	w("| node | `pythia node start`, MIN_INCOMING_CONFIRMATIONS=%d (fault scenarios: 0), MIN_OUTGOING_CONFIRMATIONS=1, job httpget→jsonparse→multiply→ethuint256→ethtx against a local price server |\n", rp.opts.incoming)
+	w("| node | `pythia node start`, MIN_INCOMING_CONFIRMATIONS=%d, MIN_OUTGOING_CONFIRMATIONS=1, job httpget→jsonparse→multiply→ethuint256→ethtx against a local price server |\n", rp.opts.incoming)
 	w("| baseline | tools/bench/baseline: subscribes to OracleRequest, signs and sends each fulfilment at once (no DB, no API, no fetch) |\n\n")
 
 	w("Latency is measured from the moment the harness's own log subscription (straight to anvil) delivers the request's "+
