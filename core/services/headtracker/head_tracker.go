@@ -391,7 +391,15 @@ func toHead(h *types.Header) *models.Head {
 		Number:     h.Number.Int64(),
 		ParentHash: h.ParentHash,
 		Timestamp:  time.Unix(int64(h.Time), 0).UTC(),
+		BaseFee:    copyBig(h.BaseFee),
 	}
+}
+
+func copyBig(b *big.Int) *big.Int {
+	if b == nil {
+		return nil
+	}
+	return new(big.Int).Set(b)
 }
 
 // handle saves h, with any heads missing between it and the saved head,

@@ -233,6 +233,7 @@ func TestSavesHeadsInOrder(t *testing.T) {
 				}
 				require.NotNil(t, saved, "head %d not saved", h.Number)
 				require.Equal(t, h.ParentHash, saved.ParentHash)
+				require.NotNil(t, h.BaseFee, "head %d carries its header's base fee", h.Number)
 				if i > 0 {
 					require.Equal(t, heads[i-1].Hash, h.ParentHash)
 				}

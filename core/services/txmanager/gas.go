@@ -147,23 +147,28 @@ func (m *TxManager) refreshFees(ctx context.Context) (fees, error) {
 			return c.fees, nil
 		}
 	}
+	if head := m.latestHead(); head != nil && head.BaseFee != nil {
+		// The head tracker's header had the base fee: no need to read it
+		// again (one call per head fewer).
+		return m.storeFees(ctx, head.Hash, &types.Header{BaseFee: head.BaseFee})
+	}
 	rctx, cancel := m.rpcCtx(ctx)
 	header, err := m.client.HeaderByNumber(rctx, nil)
 	cancel()
 	if err != nil {
 		return fees{}, fmt.Errorf("reading latest header: %w", err)
 	}
-	return m.storeFees(ctx, header)
+	return m.storeFees(ctx, header.Hash(), header)
 }
 
-// storeFees prices a first attempt at header and caches it. Call it with
-// feeMu held.
-func (m *TxManager) storeFees(ctx context.Context, header *types.Header) (fees, error) {
+// storeFees prices a first attempt at header, the block hash's, and
+// caches it. Call it with feeMu held.
+func (m *TxManager) storeFees(ctx context.Context, hash common.Hash, header *types.Header) (fees, error) {
 	f, err := m.initialFees(ctx, header)
 	if err != nil {
 		return fees{}, err
 	}
-	m.feeCache.Store(&headFees{head: header.Hash(), fees: f})
+	m.feeCache.Store(&headFees{head: hash, fees: f})
 	return f, nil
 }
 

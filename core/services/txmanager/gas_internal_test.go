@@ -1,12 +1,18 @@
 package txmanager
 
 import (
+	"context"
 	"errors"
 	"math/big"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pythia-oracle/pythia/core/internal/simchain"
+	"github.com/pythia-oracle/pythia/core/store/models"
 )
 
 func TestBumpedFees(t *testing.T) {
@@ -92,4 +98,40 @@ func TestInitialFees(t *testing.T) {
 			assert.Equal(t, tt.want.String(), got.String())
 		})
 	}
+}
+
+// headerCounter is a chain client counting its header reads.
+type headerCounter struct {
+	Client
+	reads int
+}
+
+func (c *headerCounter) HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error) {
+	c.reads++
+	return c.Client.HeaderByNumber(ctx, number)
+}
+
+// TestRefreshFeesTakesTheHeadsBaseFee: a head from the head tracker
+// carries its base fee, so the fees are priced at it without reading the
+// header again; a head without one (loaded from the database) is read.
+func TestRefreshFeesTakesTheHeadsBaseFee(t *testing.T) {
+	gw := func(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e9)) }
+	sim := simchain.New(types.GenesisAlloc{})
+	t.Cleanup(func() { _ = sim.Close() })
+	client := &headerCounter{Client: sim.Client()}
+	m := &TxManager{cfg: Config{GasPriceDefault: gw(1), MaxGasPrice: gw(1500), TipCapDefault: gw(2)}.withDefaults(), client: client}
+
+	m.head = &models.Head{Hash: common.HexToHash("0xa1"), Number: 7, BaseFee: gw(30)}
+	got, err := m.refreshFees(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, fees{FeeCap: gw(62), TipCap: gw(2)}.String(), got.String(), "2 x base fee + tip")
+	assert.Zero(t, client.reads, "the head's base fee is used")
+	got, err = m.refreshFees(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, fees{FeeCap: gw(62), TipCap: gw(2)}.String(), got.String(), "cached for the same head")
+
+	m.head = &models.Head{Hash: common.HexToHash("0xa2"), Number: 8}
+	_, err = m.refreshFees(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, 1, client.reads, "a head without its base fee: the header is read")
 }

@@ -235,7 +235,7 @@ func (m *TxManager) initialize(ctx context.Context) error {
 	m.lggr.InfoContext(ctx, "chain fee mode detected", "mode", mode, "block_number", header.Number)
 	m.feeMu.Lock()
 	if m.feeCache.Load() == nil {
-		if _, err := m.storeFees(ctx, header); err != nil {
+		if _, err := m.storeFees(ctx, header.Hash(), header); err != nil {
 			// The first CreateTx asks again.
 			m.lggr.WarnContext(ctx, "pricing first attempts failed", "err", err)
 		}

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"math/big"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -15,4 +16,10 @@ type Head struct {
 	ParentHash common.Hash `gorm:"type:bytes;not null"`
 	Timestamp  time.Time   `gorm:"not null"`
 	CreatedAt  time.Time
+
+	// BaseFee is the block's EIP-1559 base fee as its header came from the
+	// chain, so the TxManager prices answers without reading the header
+	// again. Not stored: nil for a head loaded from the database and on a
+	// chain without EIP-1559.
+	BaseFee *big.Int `gorm:"-" json:"-"`
 }
