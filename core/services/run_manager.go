@@ -759,27 +759,23 @@ func (rm *RunManager) Sweep() {
 // pending_incoming_confirmations that RunsDeepEnough found deep enough at
 // head. It checks that each log's block is still the canonical block at
 // its height (a reorg that the node was not told of, as anvil never sends
-// removed logs, cancels the run) and queues the run. The runs are locked
-// and loaded together and each block is read once: a burst's requests
-// come in a few blocks and are deep enough at the same head, and one at
-// a time (five queries and a block read each) they reached the workers
-// a few milliseconds apart, each answer then recorded and sent on its
-// own. It reports whether every run was handled; the others are found
+// removed logs, cancels the run) and queues the run. The runs are locked,
+// loaded and saved together and each block is read once: a burst's
+// requests come in a few blocks and are deep enough at the same head, and
+// one at a time (five queries and a block read each) they reached the
+// workers a few milliseconds apart, each answer then recorded and sent on
+// its own. It reports whether every run was handled; the others are found
 // again at the next head.
 func (rm *RunManager) resumeIncomingBatch(ctx context.Context, ids []string, head *models.Head) bool {
-	type resumed struct {
-		run *models.JobRun
-		tr  *models.TaskRun // unsaved: the worker saves it
-	}
 	var (
-		queue   []resumed
+		queue   []resumedRun
 		unlocks []func()
 	)
 	defer func() {
 		// The workers go on from the runs in memory instead of loading
 		// them back; each is queued when its lock is released.
 		for _, r := range queue {
-			rm.runner.EnqueueRun(r.run, nil, r.tr)
+			rm.runner.EnqueueRun(r.run, nil)
 		}
 		for _, unlock := range unlocks {
 			unlock()
@@ -840,17 +836,59 @@ func (rm *RunManager) resumeIncomingBatch(ctx context.Context, ids []string, hea
 			}
 			continue
 		}
-		// Left for the worker to save with the run's next step: until
-		// then the run waits on its confirmations, and a crash has it
-		// resumed again at the next head.
 		tr.Status, run.Status = models.RunStatusInProgress, models.RunStatusInProgress
 		rm.lggr.Debug("log deep enough; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "confirmations", tr.Confirmations)
-		queue = append(queue, resumed{run, tr})
+		queue = append(queue, resumedRun{run, tr})
+	}
+	// Saved before the workers take them, in one statement: a run left
+	// waiting in the database would be found deep enough again at the
+	// next head, and that pass would wait for the run's lock as long as
+	// its worker holds it (a slow fetch or bridge).
+	var saved bool
+	if queue, saved = rm.saveResumed(ctx, queue); !saved {
+		ok = false
 	}
 	if len(queue) > 0 {
 		rm.lggr.Info("logs deep enough; runs resume", "runs", len(queue), "head", head.Number)
 	}
 	return ok
+}
+
+// resumedRun is a run resumed from pending_incoming_confirmations, with
+// its task run that resumes.
+type resumedRun struct {
+	run *models.JobRun
+	tr  *models.TaskRun
+}
+
+// saveResumed saves the resumed runs' steps in one statement, or, when
+// that fails (a run finished meanwhile, say cancelled), one at a time. It
+// returns the runs saved, and whether every one was (or was finished).
+func (rm *RunManager) saveResumed(ctx context.Context, queue []resumedRun) ([]resumedRun, bool) {
+	steps := make([]store.RunSteps, len(queue))
+	for i, r := range queue {
+		steps[i] = store.RunSteps{Run: r.run, TaskRuns: []*models.TaskRun{r.tr}}
+	}
+	if rm.store.SaveRunsSteps(ctx, steps) == nil {
+		return queue, true
+	}
+	ok := true
+	saved := queue[:0]
+	for _, r := range queue {
+		err := rm.store.SaveJobRunStep(ctx, r.run, r.tr)
+		switch {
+		case err == nil:
+			saved = append(saved, r)
+		case errors.Is(err, store.ErrRunFinished):
+			rm.lggr.Debug("run finished while its log got deep enough", "run_id", r.run.ID)
+		default:
+			if ctx.Err() == nil {
+				rm.lggr.Error("saving run resumed by its confirmations; will try again", "run_id", r.run.ID, "err", err)
+			}
+			ok = false
+		}
+	}
+	return saved, ok
 }
 
 func derefUint64(p *uint64) uint64 {

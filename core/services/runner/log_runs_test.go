@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -169,6 +170,70 @@ func TestDeepLogsResumeTogether(t *testing.T) {
 	// One read per block would be 1; the two kinds of log share block 2,
 	// and the cancelled runs' wrong hash is compared with the same header.
 	require.EqualValues(t, 1, headers.reads.Load(), "block 2 read once for %d runs", len(runs))
+}
+
+// TestResumedRunIsSavedBeforeItsWorkerTakesIt: a run resumed by its
+// confirmations is saved as resumed before a worker takes it, so the next
+// head does not find it deep enough again and wait for its lock while its
+// worker is busy (here, on a slow fetch): another run that gets deep
+// enough at that head completes meanwhile.
+func TestResumedRunIsSavedBeforeItsWorkerTakesIt(t *testing.T) {
+	ctx := context.Background()
+	sim := simchain.New(types.GenesisAlloc{})
+	t.Cleanup(func() { _ = sim.Close() })
+	for range 3 {
+		sim.Commit()
+	}
+	client := sim.Client()
+	block := func(n int64) common.Hash {
+		h, err := client.HeaderByNumber(ctx, big.NewInt(n))
+		require.NoError(t, err)
+		return h.Hash()
+	}
+	release := make(chan struct{})
+	fetching := make(chan struct{}, 1)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case fetching <- struct{}{}:
+		default:
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		_, _ = io.WriteString(w, `{"price":"7"}`)
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(release) })
+
+	st := testdb.Open(t)
+	n := newNode(t, st, nodeOpts{chain: client, cfg: services.RunConfig{MinIncomingConfirmations: 3}})
+	initiators := `"initiators":[{"type":"ethlog","params":{"address":"0x0000000000000000000000000000000000000a11"}}]`
+	slowJob := createJob(t, st, `{`+initiators+`,"tasks":[{"type":"httpget","params":{"get":"`+slow.URL+`"}}]}`)
+	fastJob := createJob(t, st, `{`+initiators+`,"tasks":[{"type":"noop"}]}`)
+	logRun := func(job *models.JobSpec, number uint64, index uint) *models.JobRun {
+		hash, txHash := block(int64(number)), common.HexToHash("0x99")
+		req := &models.RunRequest{BlockNumber: &number, BlockHash: &hash, TxHash: &txHash, LogIndex: &index}
+		run, err := n.rm.ExecuteJobFromLog(ctx, job, job.Initiators[0], req, models.JSON(`{}`))
+		require.NoError(t, err)
+		require.Equal(t, models.RunStatusPendingIncomingConfirmations, run.Status)
+		return run
+	}
+	n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 3})
+	slowRun := logRun(slowJob, 2, 0)
+	fastRun := logRun(fastJob, 3, 1)
+
+	n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 4}) // the slow run's log is deep enough
+	select {
+	case <-fetching:
+	case <-time.After(waitFor):
+		t.Fatal("the slow run never fetched")
+	}
+	n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 5}) // the fast run's is
+	waitStatus(t, st, fastRun.ID, models.RunStatusCompleted)
+	got, err := st.FindJobRun(ctx, slowRun.ID)
+	require.NoError(t, err)
+	require.Equal(t, models.RunStatusInProgress, got.Status, "the slow run is still fetching")
 }
 
 func TestRunLogPaymentsAndRequesters(t *testing.T) {
