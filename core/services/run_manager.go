@@ -767,91 +767,67 @@ func (rm *RunManager) Sweep() {
 // its own. It reports whether every run was handled; the others are found
 // again at the next head.
 func (rm *RunManager) resumeIncomingBatch(ctx context.Context, ids []string, head *models.Head) bool {
-	var (
-		queue   []resumedRun
-		unlocks []func()
-	)
-	defer func() {
-		// The workers go on from the runs in memory instead of loading
-		// them back; each is queued when its lock is released.
-		for _, r := range queue {
-			rm.runner.EnqueueRun(r.run, nil)
-		}
-		for _, unlock := range unlocks {
-			unlock()
-		}
-	}()
-	for _, id := range ids {
-		unlock, err := rm.runner.LockRun(ctx, id)
-		if err != nil {
-			return false
-		}
-		unlocks = append(unlocks, unlock)
-	}
-	runs, err := rm.store.FindJobRuns(ctx, ids)
-	if err != nil {
-		if ctx.Err() == nil {
-			rm.lggr.Error("loading runs waiting on confirmations; will try again", "runs", len(ids), "err", err)
-		}
-		return false
-	}
-	canonical := map[uint64]common.Hash{} // block number: the canonical block's hash
-	ok := true
-	for _, run := range runs {
-		tr := pendingTask(run, models.RunStatusPendingIncomingConfirmations)
-		if tr == nil {
-			continue // moved on meanwhile
-		}
-		if run.ObservedHeight == nil || run.ObservedHeight.ToInt().Int64() < head.Number {
-			run.ObservedHeight = models.NewBig(big.NewInt(head.Number))
-		}
-		tr.Confirmations = runner.Confirmations(run)
-		if tr.Confirmations < tr.MinRequiredIncomingConfirmations {
-			continue // not deep enough after all: the next head looks again
-		}
-		req := run.RunRequest
-		isCanonical := true
-		if rm.chain != nil && req != nil && req.BlockHash != nil && req.BlockNumber != nil {
-			hash, seen := canonical[*req.BlockNumber]
-			if !seen {
-				if hash, err = rm.canonicalHash(ctx, *req.BlockNumber); err != nil {
+	return rm.withLockedRuns(ctx, ids, "confirmations", func(runs []*models.JobRun) (queue []queuedRun, ok bool) {
+		canonical := map[uint64]common.Hash{} // block number: the canonical block's hash
+		var resumed []resumedRun
+		ok = true
+		for _, run := range runs {
+			tr := pendingTask(run, models.RunStatusPendingIncomingConfirmations)
+			if tr == nil {
+				continue // moved on meanwhile
+			}
+			if run.ObservedHeight == nil || run.ObservedHeight.ToInt().Int64() < head.Number {
+				run.ObservedHeight = models.NewBig(big.NewInt(head.Number))
+			}
+			tr.Confirmations = runner.Confirmations(run)
+			if tr.Confirmations < tr.MinRequiredIncomingConfirmations {
+				continue // not deep enough after all: the next head looks again
+			}
+			req := run.RunRequest
+			isCanonical := true
+			if rm.chain != nil && req != nil && req.BlockHash != nil && req.BlockNumber != nil {
+				hash, seen := canonical[*req.BlockNumber]
+				if !seen {
+					var err error
+					if hash, err = rm.canonicalHash(ctx, *req.BlockNumber); err != nil {
+						if ctx.Err() == nil {
+							rm.lggr.Error("checking the request log's block; will try again", "run_id", run.ID, "err", err)
+						}
+						ok = false
+						continue // tried again at the next head
+					}
+					canonical[*req.BlockNumber] = hash
+				}
+				isCanonical = hash == *req.BlockHash
+			}
+			if !isCanonical {
+				rm.lggr.Warn("the request log's block is no longer canonical: cancelling the run", "run_id", run.ID, "job_id", run.JobSpecID,
+					"block_number", derefUint64(req.BlockNumber), "block_hash", req.BlockHash.Hex())
+				if err := rm.runner.CancelRun(ctx, run.ID); err != nil {
 					if ctx.Err() == nil {
-						rm.lggr.Error("checking the request log's block; will try again", "run_id", run.ID, "err", err)
+						rm.lggr.Error("cancelling run whose request log was reorged out", "run_id", run.ID, "err", err)
 					}
 					ok = false
-					continue // tried again at the next head
 				}
-				canonical[*req.BlockNumber] = hash
+				continue
 			}
-			isCanonical = hash == *req.BlockHash
+			tr.Status, run.Status = models.RunStatusInProgress, models.RunStatusInProgress
+			rm.lggr.Debug("log deep enough; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "confirmations", tr.Confirmations)
+			resumed = append(resumed, resumedRun{run, tr})
 		}
-		if !isCanonical {
-			rm.lggr.Warn("the request log's block is no longer canonical: cancelling the run", "run_id", run.ID, "job_id", run.JobSpecID,
-				"block_number", derefUint64(req.BlockNumber), "block_hash", req.BlockHash.Hex())
-			if err := rm.runner.CancelRun(ctx, run.ID); err != nil {
-				if ctx.Err() == nil {
-					rm.lggr.Error("cancelling run whose request log was reorged out", "run_id", run.ID, "err", err)
-				}
-				ok = false
-			}
-			continue
+		// Saved before the workers take them, in one statement: a run left
+		// waiting in the database would be found deep enough again at the
+		// next head, and that pass would wait for the run's lock as long as
+		// its worker holds it (a slow fetch or bridge).
+		queue, saved := rm.saveResumed(ctx, resumed)
+		if !saved {
+			ok = false
 		}
-		tr.Status, run.Status = models.RunStatusInProgress, models.RunStatusInProgress
-		rm.lggr.Debug("log deep enough; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "confirmations", tr.Confirmations)
-		queue = append(queue, resumedRun{run, tr})
-	}
-	// Saved before the workers take them, in one statement: a run left
-	// waiting in the database would be found deep enough again at the
-	// next head, and that pass would wait for the run's lock as long as
-	// its worker holds it (a slow fetch or bridge).
-	var saved bool
-	if queue, saved = rm.saveResumed(ctx, queue); !saved {
-		ok = false
-	}
-	if len(queue) > 0 {
-		rm.lggr.Info("logs deep enough; runs resume", "runs", len(queue), "head", head.Number)
-	}
-	return ok
+		if len(queue) > 0 {
+			rm.lggr.Info("logs deep enough; runs resume", "runs", len(queue), "head", head.Number)
+		}
+		return queue, ok
+	})
 }
 
 // resumedRun is a run resumed from pending_incoming_confirmations, with
@@ -864,21 +840,23 @@ type resumedRun struct {
 // saveResumed saves the resumed runs' steps in one statement, or, when
 // that fails (a run finished meanwhile, say cancelled), one at a time. It
 // returns the runs saved, and whether every one was (or was finished).
-func (rm *RunManager) saveResumed(ctx context.Context, queue []resumedRun) ([]resumedRun, bool) {
-	steps := make([]store.RunSteps, len(queue))
-	for i, r := range queue {
+func (rm *RunManager) saveResumed(ctx context.Context, resumed []resumedRun) ([]queuedRun, bool) {
+	steps := make([]store.RunSteps, len(resumed))
+	saved := make([]queuedRun, 0, len(resumed))
+	for i, r := range resumed {
 		steps[i] = store.RunSteps{Run: r.run, TaskRuns: []*models.TaskRun{r.tr}}
+		saved = append(saved, queuedRun{run: r.run})
 	}
 	if rm.store.SaveRunsSteps(ctx, steps) == nil {
-		return queue, true
+		return saved, true
 	}
 	ok := true
-	saved := queue[:0]
-	for _, r := range queue {
+	saved = saved[:0]
+	for _, r := range resumed {
 		err := rm.store.SaveJobRunStep(ctx, r.run, r.tr)
 		switch {
 		case err == nil:
-			saved = append(saved, r)
+			saved = append(saved, queuedRun{run: r.run})
 		case errors.Is(err, store.ErrRunFinished):
 			rm.lggr.Debug("run finished while its log got deep enough", "run_id", r.run.ID)
 		default:
@@ -934,31 +912,7 @@ func (rm *RunManager) resumeOutgoingTasks(ctx context.Context, ids []string) boo
 }
 
 func (rm *RunManager) resumeOutgoingBatch(ctx context.Context, ids []string) bool {
-	type resumed struct {
-		run     *models.JobRun
-		unsaved []*models.TaskRun
-	}
-	var (
-		queue   []resumed
-		unlocks []func()
-	)
-	ok := func() bool {
-		// Held together: a worker that wants one of these runs meanwhile
-		// skips it, and it is queued again on unlock.
-		for _, id := range ids {
-			unlock, err := rm.runner.LockRun(ctx, id)
-			if err != nil {
-				return false
-			}
-			unlocks = append(unlocks, unlock)
-		}
-		runs, err := rm.store.FindJobRuns(ctx, ids)
-		if err != nil {
-			if ctx.Err() == nil {
-				rm.lggr.Error("loading runs waiting on their transaction; will try again", "runs", len(ids), "err", err)
-			}
-			return false
-		}
+	return rm.withLockedRuns(ctx, ids, "their transaction", func(runs []*models.JobRun) (queue []queuedRun, ok bool) {
 		trs := make(map[string]*models.TaskRun, len(runs))
 		trIDs := make([]string, 0, len(runs))
 		for _, run := range runs {
@@ -972,9 +926,9 @@ func (rm *RunManager) resumeOutgoingBatch(ctx context.Context, ids []string) boo
 			if ctx.Err() == nil {
 				rm.lggr.Error("loading transactions of runs waiting on them; will try again", "runs", len(trIDs), "err", err)
 			}
-			return false
+			return nil, false
 		}
-		ok := true
+		ok = true
 		for _, run := range runs {
 			tr := trs[run.ID]
 			if tr == nil || txs[tr.ID] == nil {
@@ -988,19 +942,56 @@ func (rm *RunManager) resumeOutgoingBatch(ctx context.Context, ids []string) boo
 				ok = false
 			}
 			if q {
-				queue = append(queue, resumed{run, unsaved})
+				queue = append(queue, queuedRun{run, unsaved})
 			}
 		}
-		return ok
+		return queue, ok
+	})
+}
+
+// queuedRun is a run to hand to its worker in memory, with the task runs
+// the worker is to save.
+type queuedRun struct {
+	run     *models.JobRun
+	unsaved []*models.TaskRun
+}
+
+// withLockedRuns locks the runs of ids together (a worker that wants one
+// of them meanwhile skips it, and it is queued again on unlock), loads
+// them, and has fn move them on. The runs fn returns go to their workers
+// in memory instead of being loaded back, each queued when its lock is
+// released. waiting names what the runs wait on, for the log. It reports
+// whether every run was handled.
+func (rm *RunManager) withLockedRuns(ctx context.Context, ids []string, waiting string,
+	fn func(runs []*models.JobRun) (queue []queuedRun, ok bool)) bool {
+	var (
+		queue   []queuedRun
+		unlocks []func()
+	)
+	defer func() {
+		for _, r := range queue {
+			rm.runner.EnqueueRun(r.run, nil, r.unsaved...)
+		}
+		for _, unlock := range unlocks {
+			unlock()
+		}
 	}()
-	// The workers go on from the runs in memory instead of loading them
-	// back; each is queued when its lock is released.
-	for _, r := range queue {
-		rm.runner.EnqueueRun(r.run, nil, r.unsaved...)
+	for _, id := range ids {
+		unlock, err := rm.runner.LockRun(ctx, id)
+		if err != nil {
+			return false
+		}
+		unlocks = append(unlocks, unlock)
 	}
-	for _, unlock := range unlocks {
-		unlock()
+	runs, err := rm.store.FindJobRuns(ctx, ids)
+	if err != nil {
+		if ctx.Err() == nil {
+			rm.lggr.Error("loading runs waiting on "+waiting+"; will try again", "runs", len(ids), "err", err)
+		}
+		return false
 	}
+	var ok bool
+	queue, ok = fn(runs)
 	return ok
 }
 
