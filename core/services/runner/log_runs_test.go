@@ -13,6 +13,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pythia-oracle/pythia/core/internal/simchain"
@@ -43,13 +44,21 @@ func oracleRequest(number uint64, hash common.Hash, logIndex uint, payment int64
 	return &req
 }
 
-func TestLogRunWaitsForConfirmations(t *testing.T) {
-	ctx := context.Background()
+// threeBlocks is a simulated chain with blocks 1 to 3 committed, for the
+// request logs of runs that wait on confirmations.
+func threeBlocks(t *testing.T) *simulated.Backend {
+	t.Helper()
 	sim := simchain.New(types.GenesisAlloc{})
 	t.Cleanup(func() { _ = sim.Close() })
 	for range 3 {
 		sim.Commit()
 	}
+	return sim
+}
+
+func TestLogRunWaitsForConfirmations(t *testing.T) {
+	ctx := context.Background()
+	sim := threeBlocks(t)
 	client := sim.Client()
 	block2, err := client.HeaderByNumber(ctx, big.NewInt(2))
 	require.NoError(t, err)
@@ -127,11 +136,7 @@ func (c *countingHeaders) HeaderByNumber(ctx context.Context, number *big.Int) (
 // cancelled, the others complete.
 func TestDeepLogsResumeTogether(t *testing.T) {
 	ctx := context.Background()
-	sim := simchain.New(types.GenesisAlloc{})
-	t.Cleanup(func() { _ = sim.Close() })
-	for range 3 {
-		sim.Commit()
-	}
+	sim := threeBlocks(t)
 	block2, err := sim.Client().HeaderByNumber(ctx, big.NewInt(2))
 	require.NoError(t, err)
 	headers := &countingHeaders{HeaderReader: sim.Client()}
@@ -179,11 +184,7 @@ func TestDeepLogsResumeTogether(t *testing.T) {
 // enough at that head completes meanwhile.
 func TestResumedRunIsSavedBeforeItsWorkerTakesIt(t *testing.T) {
 	ctx := context.Background()
-	sim := simchain.New(types.GenesisAlloc{})
-	t.Cleanup(func() { _ = sim.Close() })
-	for range 3 {
-		sim.Commit()
-	}
+	sim := threeBlocks(t)
 	client := sim.Client()
 	block := func(n int64) common.Hash {
 		h, err := client.HeaderByNumber(ctx, big.NewInt(n))
