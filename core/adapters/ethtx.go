@@ -14,7 +14,7 @@ import (
 
 // EthTx sends data.result on chain through the TxManager (Deps.TxSender)
 // and pauses the run in pending_outgoing_confirmations; the TxManager
-// resumes it (ResumeConfirmingTask) once the transaction is confirmed.
+// resumes it (RunManager.ResumeConfirmingTasks) once the transaction is confirmed.
 //
 // In a run started by an OracleRequest it answers that request: the call
 // goes to the Oracle that emitted the log with models.FulfillmentData, the

@@ -2,7 +2,7 @@
 // services (head tracker, log subscriber, scheduler, job runner, tx
 // manager), starts them in dependency order and stops them in reverse;
 // around it sit the run lifecycle (NewRun, ExecuteJob, ExecuteJobsFromLogs,
-// ResumePendingTask, ResumeConfirmingTask, ResumeConnectingTask,
+// ResumePendingTask, ResumeConfirmingTasks, ResumeConnectingTask,
 // QueueSleepingTask) and the
 // validation of what operators create (ValidateJob, ValidateInitiator,
 // ValidateBridgeType).

@@ -54,7 +54,7 @@ type RunDeps struct {
 
 // RunManager is the run lifecycle: it creates runs (NewRun, ExecuteJob and
 // the per-initiator entry points) and resumes paused ones
-// (ResumePendingTask, ResumeConfirmingTask, ResumeConnectingTask,
+// (ResumePendingTask, ResumeConfirmingTasks, ResumeConnectingTask,
 // QueueSleepingTask). It owns the JobRunner that executes them.
 type RunManager struct {
 	cfg    RunConfig
