@@ -536,13 +536,12 @@ func (w *watcher) execute(ctx context.Context, d delivery, l types.Log) executeO
 	}
 }
 
-// cancel cancels the runs of a log a reorg removed and moves the cursor
-// below its block, so a restart backfills the block's replacement.
+// cancel moves the cursor below the block of a log a reorg removed, so a
+// restart backfills the block's replacement, then cancels the log's runs.
+// The cursor goes first: a crash between the two then leaves a run to
+// answer a request no longer on the chain (its answer reverts), not a
+// replacement block's requests behind the cursor, never to be answered.
 func (w *watcher) cancel(ctx context.Context, l types.Log) {
-	if !w.cancelOne(ctx, l) {
-		w.cancels = append(w.cancels, l)
-		w.failed = true
-	}
 	if l.BlockNumber > 0 {
 		w.wanted = min(w.wanted, l.BlockNumber-1)
 	}
@@ -550,6 +549,10 @@ func (w *watcher) cancel(ctx context.Context, l types.Log) {
 		if err := w.setCursor(ctx, l.BlockNumber-1); err != nil {
 			w.lggr.Warn("lowering the log cursor after a reorg failed", "err", err)
 		}
+	}
+	if !w.cancelOne(ctx, l) {
+		w.cancels = append(w.cancels, l)
+		w.failed = true
 	}
 }
 
