@@ -515,18 +515,6 @@ func (rm *RunManager) CancelRun(ctx context.Context, runID string) error {
 // withRun loads a run under its lock, lets fn change it, and queues it when
 // fn says it can go on. fn saves what it changed.
 func (rm *RunManager) withRun(ctx context.Context, runID string, fn func(run *models.JobRun) (queue bool, err error)) error {
-	return rm.withRunUnsaved(ctx, runID, func(run *models.JobRun) (bool, []*models.TaskRun, error) {
-		queue, err := fn(run)
-		return queue, nil, err
-	})
-}
-
-// withRunUnsaved is withRun for a change fn need not save itself: the
-// task runs it returns go to the run's worker in memory, which saves them
-// with its next save. Only a change that is derived again after a crash
-// (the run stays as saved, and whatever resumed it resumes it again) may
-// be left unsaved.
-func (rm *RunManager) withRunUnsaved(ctx context.Context, runID string, fn func(run *models.JobRun) (queue bool, unsaved []*models.TaskRun, err error)) error {
 	unlock, err := rm.runner.LockRun(ctx, runID)
 	if err != nil {
 		return err
@@ -536,11 +524,11 @@ func (rm *RunManager) withRunUnsaved(ctx context.Context, runID string, fn func(
 		unlock()
 		return err
 	}
-	queue, unsaved, err := fn(run)
+	queue, err := fn(run)
 	if queue {
 		// The worker goes on from the run in memory instead of loading it
 		// back; it is queued on unlock.
-		rm.runner.EnqueueRun(run, nil, unsaved...)
+		rm.runner.EnqueueRun(run, nil)
 	}
 	unlock()
 	return err
@@ -767,7 +755,7 @@ func (rm *RunManager) Sweep() {
 // its own. It reports whether every run was handled; the others are found
 // again at the next head.
 func (rm *RunManager) resumeIncomingBatch(ctx context.Context, ids []string, head *models.Head) bool {
-	return rm.withLockedRuns(ctx, ids, "confirmations", func(runs []*models.JobRun) (queue []queuedRun, ok bool) {
+	return rm.withLockedRuns(ctx, ids, "confirmations", func(runs []*models.JobRun) (queue []*models.JobRun, ok bool) {
 		canonical := map[uint64]common.Hash{} // block number: the canonical block's hash
 		var resumed []resumedRun
 		ok = true
@@ -819,7 +807,7 @@ func (rm *RunManager) resumeIncomingBatch(ctx context.Context, ids []string, hea
 		// waiting in the database would be found deep enough again at the
 		// next head, and that pass would wait for the run's lock as long as
 		// its worker holds it (a slow fetch or bridge).
-		queue, saved := rm.saveResumed(ctx, resumed)
+		queue, saved := rm.saveResumed(ctx, resumed, "its log got deep enough")
 		if !saved {
 			ok = false
 		}
@@ -840,12 +828,13 @@ type resumedRun struct {
 // saveResumed saves the resumed runs' steps in one statement, or, when
 // that fails (a run finished meanwhile, say cancelled), one at a time. It
 // returns the runs saved, and whether every one was (or was finished).
-func (rm *RunManager) saveResumed(ctx context.Context, resumed []resumedRun) ([]queuedRun, bool) {
+// why says what resumed them, for the log.
+func (rm *RunManager) saveResumed(ctx context.Context, resumed []resumedRun, why string) ([]*models.JobRun, bool) {
 	steps := make([]store.RunSteps, len(resumed))
-	saved := make([]queuedRun, 0, len(resumed))
+	saved := make([]*models.JobRun, 0, len(resumed))
 	for i, r := range resumed {
 		steps[i] = store.RunSteps{Run: r.run, TaskRuns: []*models.TaskRun{r.tr}}
-		saved = append(saved, queuedRun{run: r.run})
+		saved = append(saved, r.run)
 	}
 	if rm.store.SaveRunsSteps(ctx, steps) == nil {
 		return saved, true
@@ -856,12 +845,12 @@ func (rm *RunManager) saveResumed(ctx context.Context, resumed []resumedRun) ([]
 		err := rm.store.SaveJobRunStep(ctx, r.run, r.tr)
 		switch {
 		case err == nil:
-			saved = append(saved, queuedRun{run: r.run})
+			saved = append(saved, r.run)
 		case errors.Is(err, store.ErrRunFinished):
-			rm.lggr.Debug("run finished while its log got deep enough", "run_id", r.run.ID)
+			rm.lggr.Debug("run finished elsewhere (cancelled) while "+why, "run_id", r.run.ID)
 		default:
 			if ctx.Err() == nil {
-				rm.lggr.Error("saving run resumed by its confirmations; will try again", "run_id", r.run.ID, "err", err)
+				rm.lggr.Error("saving run resumed as "+why+"; will try again", "run_id", r.run.ID, "err", err)
 			}
 			ok = false
 		}
@@ -892,8 +881,9 @@ const resumeBatch = 200
 
 // resumeOutgoingTasks looks at the transactions of runs waiting in
 // pending_outgoing_confirmations: once one is confirmed, its ethtx task
-// completes (its result is the transaction hash) and the run goes on;
-// once reverted, the task and run error with the revert reason. Each
+// completes (its result is the transaction hash) and the run goes on, or
+// completes there when the answer was its last task; once reverted, the
+// task and run error with the revert reason. Each
 // batch of runs is locked, then loaded with their transactions in a fixed
 // number of queries (a burst's answers are confirmed within a few blocks:
 // one at a time they took seven queries each). It reports whether every
@@ -912,7 +902,7 @@ func (rm *RunManager) resumeOutgoingTasks(ctx context.Context, ids []string) boo
 }
 
 func (rm *RunManager) resumeOutgoingBatch(ctx context.Context, ids []string) bool {
-	return rm.withLockedRuns(ctx, ids, "their transaction", func(runs []*models.JobRun) (queue []queuedRun, ok bool) {
+	return rm.withLockedRuns(ctx, ids, "their transaction", func(runs []*models.JobRun) (queue []*models.JobRun, ok bool) {
 		trs := make(map[string]*models.TaskRun, len(runs))
 		trIDs := make([]string, 0, len(runs))
 		for _, run := range runs {
@@ -929,31 +919,42 @@ func (rm *RunManager) resumeOutgoingBatch(ctx context.Context, ids []string) boo
 			return nil, false
 		}
 		ok = true
+		var confirmed []resumedRun
 		for _, run := range runs {
 			tr := trs[run.ID]
 			if tr == nil || txs[tr.ID] == nil {
 				continue
 			}
-			q, unsaved, err := rm.outgoingStep(ctx, run, tr, txs[tr.ID])
+			done, err := rm.outgoingStep(ctx, run, tr, txs[tr.ID])
 			if err != nil {
 				if ctx.Err() == nil {
 					rm.lggr.Error("resuming run waiting on its transaction; will try again", "run_id", run.ID, "err", err)
 				}
 				ok = false
 			}
-			if q {
-				queue = append(queue, queuedRun{run, unsaved})
+			if done {
+				confirmed = append(confirmed, resumedRun{run, tr})
 			}
+		}
+		// Saved here, in one statement, not by each worker: a run whose
+		// answer ends it (ethtx its last task, as in most jobs) needs no
+		// worker at all, and a run left waiting in the database while its
+		// worker goes on (a slow task after the answer) would be found
+		// again by a full pass, which would wait for the run's lock as long
+		// as that task takes, holding up every other run's answer.
+		saved, allSaved := rm.saveResumed(ctx, confirmed, "its answer was confirmed")
+		if !allSaved {
+			ok = false
+		}
+		for _, run := range saved {
+			if run.Status == models.RunStatusCompleted {
+				rm.lggr.Info("run completed", "run_id", run.ID, "job_id", run.JobSpecID)
+				continue
+			}
+			queue = append(queue, run)
 		}
 		return queue, ok
 	})
-}
-
-// queuedRun is a run to hand to its worker in memory, with the task runs
-// the worker is to save.
-type queuedRun struct {
-	run     *models.JobRun
-	unsaved []*models.TaskRun
 }
 
 // withLockedRuns locks the runs of ids together (a worker that wants one
@@ -963,14 +964,14 @@ type queuedRun struct {
 // released. waiting names what the runs wait on, for the log. It reports
 // whether every run was handled.
 func (rm *RunManager) withLockedRuns(ctx context.Context, ids []string, waiting string,
-	fn func(runs []*models.JobRun) (queue []queuedRun, ok bool)) bool {
+	fn func(runs []*models.JobRun) (queue []*models.JobRun, ok bool)) bool {
 	var (
-		queue   []queuedRun
+		queue   []*models.JobRun
 		unlocks []func()
 	)
 	defer func() {
-		for _, r := range queue {
-			rm.runner.EnqueueRun(r.run, nil, r.unsaved...)
+		for _, run := range queue {
+			rm.runner.EnqueueRun(run, nil)
 		}
 		for _, unlock := range unlocks {
 			unlock()
@@ -996,9 +997,10 @@ func (rm *RunManager) withLockedRuns(ctx context.Context, ids []string, waiting 
 }
 
 // outgoingStep moves run, whose task tr waits on tx, on by tx's state;
-// the run is locked by the caller. It returns whether the run is to be
-// queued, with the task runs its worker is to save.
-func (rm *RunManager) outgoingStep(ctx context.Context, run *models.JobRun, tr *models.TaskRun, tx *models.Tx) (bool, []*models.TaskRun, error) {
+// the run is locked by the caller. A confirmed tx completes tr, and the
+// run when tr was its last task; it reports those runs, for the caller to
+// save. A reverted one errors the run, saved here.
+func (rm *RunManager) outgoingStep(ctx context.Context, run *models.JobRun, tr *models.TaskRun, tx *models.Tx) (confirmed bool, err error) {
 	switch tx.State {
 	case models.TxStateConfirmed:
 		data := models.JSON(nil)
@@ -1013,13 +1015,13 @@ func (rm *RunManager) outgoingStep(ctx context.Context, run *models.JobRun, tr *
 		tr.Status = models.RunStatusCompleted
 		tr.Result = &models.RunResult{ID: resultID(tr.Result), Data: data, Status: models.RunStatusCompleted}
 		run.Status = models.RunStatusInProgress
-		// Saved by the worker with the run's next step: until then the
-		// run waits on its final transaction, and is resumed again
-		// after a crash.
+		if run.NextTaskRun() == nil {
+			runner.Complete(run, rm.now())
+		}
 		// Debug: the TxManager's "tx final" and the run's "run completed"
 		// say it at Info, once per answer each.
-		rm.lggr.Debug("answer confirmed; run resumes", "run_id", run.ID, "job_id", run.JobSpecID, "tx_hash", tx.Hash)
-		return true, []*models.TaskRun{tr}, nil
+		rm.lggr.Debug("answer confirmed", "run_id", run.ID, "job_id", run.JobSpecID, "tx_hash", tx.Hash)
+		return true, nil
 	case models.TxStateReverted:
 		msg := "transaction reverted"
 		if tx.Hash != nil {
@@ -1029,9 +1031,9 @@ func (rm *RunManager) outgoingStep(ctx context.Context, run *models.JobRun, tr *
 			msg += ": " + *tx.RevertReason
 		}
 		rm.errorTask(run, tr, msg)
-		return false, nil, rm.store.SaveJobRunStep(ctx, run, tr)
+		return false, rm.store.SaveJobRunStep(ctx, run, tr)
 	}
-	return false, nil, nil
+	return false, nil
 }
 
 func resultID(r *models.RunResult) int64 {

@@ -68,6 +68,11 @@
 // fails, each is written again on its own, so one run's fault (it was
 // cancelled meanwhile) is that run's error only.
 //
+// A run whose answer is confirmed is resumed by the run lifecycle in
+// core/services, a batch of runs at a time: their answers' tasks are saved
+// completed in one statement, and a run the answer ended (ethtx its last
+// task) is saved completed with it, without a worker (Complete).
+//
 // Hand-over: a run its creator has just saved (a new run, or one resumed by
 // its confirmed answer) is queued with EnqueueRun, in memory with its job;
 // the worker does not load it back. The creator holds the run's lock from

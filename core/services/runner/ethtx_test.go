@@ -10,6 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pythia-oracle/pythia/core/chain"
@@ -45,13 +46,7 @@ func TestEthTxThroughTheTxManager(t *testing.T) {
 	job := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[{"type":"ethuint256"},
 		{"type":"ethtx","params":{"address":"`+to.Hex()+`","functionSelector":"0x12345678"}},{"type":"noop"}]}`)
 
-	heads := func() {
-		hdr, err := client.HeaderByNumber(ctx, nil)
-		require.NoError(t, err)
-		h := &models.Head{Hash: hdr.Hash(), Number: hdr.Number.Int64(), ParentHash: hdr.ParentHash, Timestamp: time.Unix(int64(hdr.Time), 0)}
-		txm.OnNewHead(ctx, h)
-		n.rm.Runner().OnNewHead(ctx, h)
-	}
+	heads := func() { announceHead(t, client, txm, n) }
 	heads()
 	run, err := n.rm.ExecuteJobFromWeb(ctx, job.ID, models.JSON(`{"result":42}`))
 	require.NoError(t, err)
@@ -92,6 +87,67 @@ func TestEthTxThroughTheTxManager(t *testing.T) {
 	require.False(t, pending)
 	require.Equal(t, to, *chainTx.To())
 	require.Equal(t, append(common.FromHex("0x12345678"), common.LeftPadBytes([]byte{42}, 32)...), chainTx.Data())
+}
+
+// announceHead tells the TxManager and the node's runner of the chain's
+// latest block, as the head tracker does.
+func announceHead(t *testing.T, client simulated.Client, txm *txmanager.TxManager, n *node) {
+	t.Helper()
+	ctx := context.Background()
+	hdr, err := client.HeaderByNumber(ctx, nil)
+	require.NoError(t, err)
+	h := &models.Head{Hash: hdr.Hash(), Number: hdr.Number.Int64(), ParentHash: hdr.ParentHash, Timestamp: time.Unix(int64(hdr.Time), 0)}
+	txm.OnNewHead(ctx, h)
+	n.rm.Runner().OnNewHead(ctx, h)
+}
+
+// TestConfirmedAnswerIsSavedBeforeItsWorkerGoesOn: a run whose answer is
+// confirmed is saved as resumed before its worker takes it, so a full
+// pass (a sweep) does not find it waiting on a final transaction again
+// and wait for its lock while the worker is busy (here, on a slow fetch
+// after the answer): another run's answer confirmed at that pass
+// completes meanwhile, with the answer's hash as its result.
+func TestConfirmedAnswerIsSavedBeforeItsWorkerGoesOn(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	ks, from := unlockedKey(t, st)
+	sim := simchain.New(types.GenesisAlloc{from: {Balance: simchain.Ether(10)}})
+	t.Cleanup(func() { _ = sim.Close() })
+	client := sim.Client()
+	txm := startTxManager(t, st, client, ks, 1)
+	n := newNode(t, st, nodeOpts{chain: client, txSender: services.NewRunTxSender(st, txm)})
+	txm.OnTxFinal(n.rm.OnTxFinal)
+	slow := newSlowServer(t)
+	answer := `{"type":"ethuint256"},{"type":"ethtx","params":{"address":"0x00000000000000000000000000000000000000aa","functionSelector":"0x12345678"}}`
+	slowJob := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[`+answer+`,{"type":"httpget","params":{"get":"`+slow.URL+`"}}]}`)
+	fastJob := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[`+answer+`]}`)
+	announceHead(t, client, txm, n)
+
+	slowRun, err := n.rm.ExecuteJobFromWeb(ctx, slowJob.ID, models.JSON(`{"result":1}`))
+	require.NoError(t, err)
+	waitStatus(t, st, slowRun.ID, models.RunStatusPendingOutgoingConfirmations)
+	sim.Commit()
+	announceHead(t, client, txm, n)
+	slow.waitFetching(t)
+	got, err := st.FindJobRun(ctx, slowRun.ID)
+	require.NoError(t, err)
+	require.Equal(t, models.RunStatusInProgress, got.Status, "saved as resumed while its worker fetches")
+	require.Equal(t, models.RunStatusCompleted, got.TaskRuns[1].Status, "the answer's task")
+
+	fastRun, err := n.rm.ExecuteJobFromWeb(ctx, fastJob.ID, models.JSON(`{"result":2}`))
+	require.NoError(t, err)
+	sent := waitStatus(t, st, fastRun.ID, models.RunStatusPendingOutgoingConfirmations)
+	hash := models.JSONText(models.JSONKey(sent.TaskRuns[1].Result.Data, "result"))
+	n.rm.Sweep()
+	sim.Commit()
+	announceHead(t, client, txm, n)
+	done := waitStatus(t, st, fastRun.ID, models.RunStatusCompleted)
+	require.Equal(t, hash, resultOf(t, done))
+	require.NotNil(t, done.FinishedAt)
+
+	slow.releaseAll()
+	done = waitStatus(t, st, slowRun.ID, models.RunStatusCompleted)
+	require.Equal(t, `{"price":"7"}`, resultOf(t, done), "the fetch after the answer")
 }
 
 // TestAnswerNoncesAfterAnotherWriter: answers take the key's nonces in

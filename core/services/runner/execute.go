@@ -405,18 +405,25 @@ func (r *JobRunner) fail(ctx context.Context, run *models.JobRun, u *unsaved, tr
 
 // complete finishes the run with the last task's output.
 func (r *JobRunner) complete(ctx context.Context, run *models.JobRun, u *unsaved) error {
-	now := r.cfg.Now().UTC()
+	Complete(run, r.cfg.Now())
+	if err := r.save(ctx, run, u, nil); err != nil {
+		return err
+	}
+	r.lggr.Info("run completed", "run_id", run.ID, "job_id", run.JobSpecID)
+	return nil
+}
+
+// Complete sets run, whose every task completed, to completed at now
+// with its last task's output as its result, as a worker does when it
+// finishes a run; the caller saves it.
+func Complete(run *models.JobRun, now time.Time) {
+	now = now.UTC()
 	data := models.JSON(`{}`)
 	if n := len(run.TaskRuns); n > 0 && run.TaskRuns[n-1].Result != nil {
 		data = run.TaskRuns[n-1].Result.Data
 	}
 	run.Status, run.FinishedAt = models.RunStatusCompleted, &now
 	run.Result = mergeResult(run.Result, models.RunResult{Data: data, Status: models.RunStatusCompleted})
-	if err := r.save(ctx, run, u, nil); err != nil {
-		return err
-	}
-	r.lggr.Info("run completed", "run_id", run.ID, "job_id", run.JobSpecID)
-	return nil
 }
 
 // mergeResult returns next as the result to save, keeping the saved row

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -191,22 +192,7 @@ func TestResumedRunIsSavedBeforeItsWorkerTakesIt(t *testing.T) {
 		require.NoError(t, err)
 		return h.Hash()
 	}
-	release := make(chan struct{})
-	fetching := make(chan struct{}, 1)
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case fetching <- struct{}{}:
-		default:
-		}
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-		_, _ = io.WriteString(w, `{"price":"7"}`)
-	}))
-	t.Cleanup(slow.Close)
-	t.Cleanup(func() { close(release) })
-
+	slow := newSlowServer(t)
 	st := testdb.Open(t)
 	n := newNode(t, st, nodeOpts{chain: client, cfg: services.RunConfig{MinIncomingConfirmations: 3}})
 	initiators := `"initiators":[{"type":"ethlog","params":{"address":"0x0000000000000000000000000000000000000a11"}}]`
@@ -225,16 +211,53 @@ func TestResumedRunIsSavedBeforeItsWorkerTakesIt(t *testing.T) {
 	fastRun := logRun(fastJob, 3, 1)
 
 	n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 4}) // the slow run's log is deep enough
-	select {
-	case <-fetching:
-	case <-time.After(waitFor):
-		t.Fatal("the slow run never fetched")
-	}
+	slow.waitFetching(t)
 	n.rm.Runner().OnNewHead(ctx, &models.Head{Number: 5}) // the fast run's is
 	waitStatus(t, st, fastRun.ID, models.RunStatusCompleted)
 	got, err := st.FindJobRun(ctx, slowRun.ID)
 	require.NoError(t, err)
 	require.Equal(t, models.RunStatusInProgress, got.Status, "the slow run is still fetching")
+}
+
+// slowServer answers every GET with {"price":"7"} once released (or at the
+// test's end), telling of the first request as it comes.
+type slowServer struct {
+	*httptest.Server
+	fetching chan struct{}
+	release  chan struct{}
+	// releaseAll lets every request, held or to come, be answered.
+	releaseAll func()
+}
+
+func newSlowServer(t *testing.T) *slowServer {
+	t.Helper()
+	s := &slowServer{fetching: make(chan struct{}, 1), release: make(chan struct{})}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.fetching <- struct{}{}:
+		default:
+		}
+		select {
+		case <-s.release:
+		case <-r.Context().Done():
+		}
+		_, _ = io.WriteString(w, `{"price":"7"}`)
+	}))
+	t.Cleanup(s.Close)
+	var once sync.Once
+	s.releaseAll = func() { once.Do(func() { close(s.release) }) }
+	t.Cleanup(s.releaseAll)
+	return s
+}
+
+// waitFetching waits until a request reached the server.
+func (s *slowServer) waitFetching(t *testing.T) {
+	t.Helper()
+	select {
+	case <-s.fetching:
+	case <-time.After(waitFor):
+		t.Fatal("nothing fetched from the slow server")
+	}
 }
 
 func TestRunLogPaymentsAndRequesters(t *testing.T) {
