@@ -6,8 +6,10 @@
 // params.address of ethlog jobs), shared by every job that watches the
 // address. AddJob and RemoveJob add and drop jobs, and with them addresses,
 // while the node runs; Start loads the active runlog and ethlog jobs from
-// the store. The Application starts it after the chain client and stops it
-// before; Close waits for every watcher.
+// the store, and the watchers start once every one is loaded, so no log
+// is handled before all the jobs that watch its address are. The
+// Application starts it after the chain client and stops it before; Close
+// waits for every watcher.
 //
 // Each watcher, every time the chain client connects (at start and after
 // every reconnect), subscribes to live logs first, then backfills with

@@ -186,6 +186,7 @@ type Subscriber struct {
 	entries  map[common.Address][]entry // by watched address
 	watchers map[common.Address]*watcher
 	removed  map[string]struct{} // job IDs removed while Start's loading may still add them
+	// Watchers start once loaded: until then AddJob only adds entries.
 }
 
 var (
@@ -233,9 +234,6 @@ func (s *Subscriber) Start(_ context.Context) error {
 	return s.StartOnce(func() error {
 		s.mu.Lock()
 		s.started = true
-		for addr := range s.entries {
-			s.ensureWatcherLocked(addr)
-		}
 		s.mu.Unlock()
 		s.Go(s.load)
 		return nil
@@ -316,7 +314,7 @@ func (s *Subscriber) addJob(job *models.JobSpec, fromLoad bool) error {
 	emptied := s.dropJobLocked(job.ID)
 	for _, e := range es {
 		s.entries[e.address] = append(s.entries[e.address], e)
-		if s.started {
+		if s.started && s.loaded {
 			s.ensureWatcherLocked(e.address)
 		}
 		s.lggr.Info("watching address for job", "job_id", job.ID, "initiator", e.initr.Type, "address", e.address)
@@ -397,14 +395,26 @@ func (s *Subscriber) entriesOf(addr common.Address) []entry {
 }
 
 // load adds the active runlog and ethlog jobs, retrying while the store
-// fails.
+// fails, then starts the watchers. Not before: a watcher started with an
+// address's first job would backfill, and move the cursor past, the logs
+// of the blocks mined while the node was down before the address's other
+// jobs were added, and those jobs would never see them.
 func (s *Subscriber) load(ctx context.Context) {
-	defer func() {
-		s.mu.Lock()
-		s.loaded = true
-		clear(s.removed)
-		s.mu.Unlock()
-	}()
+	if !s.loadJobs(ctx) {
+		return // closing
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loaded = true
+	clear(s.removed)
+	for addr := range s.entries {
+		s.ensureWatcherLocked(addr)
+	}
+}
+
+// loadJobs adds the active runlog and ethlog jobs; false when the
+// subscriber closed first.
+func (s *Subscriber) loadJobs(ctx context.Context) bool {
 	for _, typ := range []string{models.InitiatorRunLog, models.InitiatorEthLog} {
 		var jobs []models.JobSpec
 		err := retry(ctx, s.cfg.RetryBackoff, s.cfg.MaxRetryBackoff, func() error {
@@ -416,7 +426,7 @@ func (s *Subscriber) load(ctx context.Context) {
 			return err
 		})
 		if err != nil {
-			return // closing
+			return false
 		}
 		for i := range jobs {
 			if err := s.addJob(&jobs[i], true); err != nil {
@@ -424,6 +434,7 @@ func (s *Subscriber) load(ctx context.Context) {
 			}
 		}
 	}
+	return true
 }
 
 // retry calls fn until it succeeds or ctx ends, waiting between calls

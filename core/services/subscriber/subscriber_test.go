@@ -256,7 +256,8 @@ type env struct {
 	commit   stack.Option
 	store    *store.Store
 	exec     *recorder
-	batched  *batchRecorder // the executor when set, recording into exec
+	batched  *batchRecorder      // the executor when set, recording into exec
+	jobs     subscriber.JobStore // lists the jobs at start; the store when nil
 
 	nextNonce uint64 // one past the owner's last nonce that send used
 }
@@ -331,7 +332,11 @@ func (e *env) newSubscriber(t *testing.T, cfg subscriber.Config) *subscriber.Sub
 	if e.batched != nil {
 		ex = e.batched
 	}
-	s, err := subscriber.New(cfg, e.client, e.store, e.store, ex, quietLogger())
+	var jobs subscriber.JobStore = e.store
+	if e.jobs != nil {
+		jobs = e.jobs
+	}
+	s, err := subscriber.New(cfg, e.client, jobs, e.store, ex, quietLogger())
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s
@@ -609,6 +614,45 @@ func testBackfillAfterRestart(t *testing.T, e *env) {
 		})
 	}
 	assert.Len(t, e.exec.runs(), 3)
+}
+
+// slowEthLogJobs lists the ethlog jobs, which a start loads after the
+// runlog jobs, only once a run was recorded or a while has passed: a
+// start's loading that outlasts the first watcher's backfill.
+type slowEthLogJobs struct {
+	subscriber.JobStore
+	exec *recorder
+}
+
+func (s slowEthLogJobs) ActiveJobSpecsByInitiatorType(ctx context.Context, typ string) ([]models.JobSpec, error) {
+	if typ == models.InitiatorEthLog {
+		deadline := time.Now().Add(300 * time.Millisecond)
+		for len(s.exec.runs()) == 0 && time.Now().Before(deadline) {
+			time.Sleep(tick)
+		}
+	}
+	return s.JobStore.ActiveJobSpecsByInitiatorType(ctx, typ)
+}
+
+// TestBackfillWaitsForEveryJob: a request mined while the node was down
+// is backfilled at start for every job watching its address, the ethlog
+// job on the Oracle that loads after the runlog job included.
+func TestBackfillWaitsForEveryJob(t *testing.T) { bothExecutors(t, testBackfillWaitsForEveryJob) }
+
+func testBackfillWaitsForEveryJob(t *testing.T, e *env) {
+	runlog := e.runlogJob(t, "")
+	ethlog := e.createJob(t, models.InitiatorEthLog, fmt.Sprintf(`{"address":%q}`, e.addrs.Oracle.Hex()))
+	e.markSynced(t, e.addrs.Oracle)
+	ev := e.request(t, models.SpecIDForJob(runlog.ID))
+	e.jobs = slowEthLogJobs{JobStore: e.store, exec: e.exec}
+	e.start(t, subscriber.Config{})
+
+	runs := e.exec.waitRuns(t, 2)
+	jobs := []string{runs[0].jobID, runs[1].jobID}
+	assert.ElementsMatch(t, []string{runlog.ID, ethlog.ID}, jobs)
+	for _, r := range runs {
+		assert.Equal(t, ev.Raw.TxHash, *r.req.TxHash)
+	}
 }
 
 func TestReconnectBackfillsWhatWasMinedWhileDown(t *testing.T) {
