@@ -625,7 +625,15 @@ func (w *watcher) advance(ctx context.Context, block uint64) {
 	}
 }
 
+// cursorWriteTimeout bounds a cursor write. The write does not end with
+// the watcher's context: one cut off on the client may still commit on
+// the database server after Close returned, over whatever set the cursor
+// since (a node started again on the same database).
+const cursorWriteTimeout = 5 * time.Second
+
 func (w *watcher) setCursor(ctx context.Context, block uint64) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cursorWriteTimeout)
+	defer cancel()
 	if err := w.s.cursors.SetLastProcessedBlock(ctx, w.addr, block); err != nil {
 		return fmt.Errorf("saving the log cursor at block %d: %w", block, err)
 	}
