@@ -64,18 +64,15 @@ func TestLiveLogsWaitingAreHandledTogether(t *testing.T) {
 
 	first := e.send(t, spec)[0]
 	release := e.exec.hold(first)
-	e.sim.Commit()
+	e.mine(t, first)
 	select {
 	case <-e.exec.entered:
 	case <-time.After(waitFor):
 		t.Fatal("the first request did not reach the executor")
 	}
-	e.send(t, spec, spec)
-	e.sim.Commit()
-	e.send(t, spec, spec)
-	e.sim.Commit()
-	e.send(t, spec)
-	e.sim.Commit()
+	e.mine(t, e.send(t, spec, spec)...)
+	e.mine(t, e.send(t, spec, spec)...)
+	e.mine(t, e.send(t, spec)...)
 	logs := waitLogs(6)
 	release()
 
@@ -105,10 +102,10 @@ func TestBackfillHandsLogsInBatches(t *testing.T) {
 	for i := range 7 {
 		txs = append(txs, e.send(t, specs[i%3])...)
 		if i%2 == 1 {
-			e.sim.Commit()
+			e.mine(t, txs...)
 		}
 	}
-	e.sim.Commit()
+	e.mine(t, txs...)
 	head := e.head(t)
 	e.start(t, subscriber.Config{MaxBatch: 3})
 
@@ -145,7 +142,7 @@ func TestReorgSplitsABatch(t *testing.T) {
 	waitLogs(1)
 	held := e.send(t, spec)[0]
 	release := e.exec.hold(held)
-	e.sim.Commit()
+	e.mine(t, held)
 	select {
 	case <-e.exec.entered:
 	case <-time.After(waitFor):
