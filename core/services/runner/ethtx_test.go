@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"sync"
 	"testing"
 	"time"
 
@@ -317,6 +318,86 @@ func TestConcurrentAnswersAreRecordedTogether(t *testing.T) {
 	_, count, err := st.Txs(ctx, 0, 1)
 	require.NoError(t, err)
 	require.EqualValues(t, runs, count)
+}
+
+// batchFault is the TxManager as RunTxSender's TxCreator, except that it
+// never signs at a nonce hint (so batches take the database transaction
+// on PostgreSQL too) and that the first batch of several answers it
+// creates txes for is made to fail after its steps: one of its runs is
+// cancelled inside the batch's transaction, which the store then refuses
+// to save over, and the transaction rolls back, the cancel with it.
+type batchFault struct {
+	*txmanager.TxManager
+	mu     sync.Mutex
+	failed int // batches made to fail
+}
+
+func (b *batchFault) SignAtHint(context.Context, []txmanager.TxRequest) ([]*models.Tx, uint64, bool, error) {
+	return nil, 0, false, nil
+}
+
+func (b *batchFault) CreateTxs(ctx context.Context, db *store.Store, reqs []txmanager.TxRequest) ([]*models.Tx, error) {
+	txs, err := b.TxManager.CreateTxs(ctx, db, reqs)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err != nil || len(reqs) < 2 || b.failed > 0 {
+		return txs, err
+	}
+	b.failed++
+	tr, err := db.FindTaskRun(ctx, reqs[1].TaskRunID)
+	if err != nil {
+		return nil, err
+	}
+	return txs, db.CancelJobRun(ctx, tr.JobRunID, time.Now())
+}
+
+// TestFailedAnswerBatchIsRecordedAnswerByAnswer: when the database
+// transaction recording a batch of answers fails after the answers' steps
+// were handed out (here, a run of the batch cancelled meanwhile), each
+// answer is recorded again on its own from the state before: one tx per
+// answer at consecutive nonces (the batch's claims rolled back), one
+// attempt of each answer's task, the steps before it saved.
+func TestFailedAnswerBatchIsRecordedAnswerByAnswer(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	ks, from := unlockedKey(t, st)
+	sim := simchain.New(types.GenesisAlloc{from: {Balance: simchain.Ether(10)}})
+	t.Cleanup(func() { _ = sim.Close() })
+	faulty := &batchFault{TxManager: startTxManager(t, st, sim.Client(), ks, 1)}
+	n := newNode(t, st, nodeOpts{cfg: services.RunConfig{Runner: runner.Config{Workers: 16}},
+		txSender: services.NewRunTxSender(st, faulty)})
+	// Every run sleeps until the same moment, so their answers come
+	// together and queue behind one another: batches of several.
+	wake := time.Now().Add(time.Second).UTC().Format(time.RFC3339Nano)
+	job := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[{"type":"sleep","params":{"until":"`+wake+`"}},{"type":"ethuint256"},
+		{"type":"ethtx","params":{"address":"0x00000000000000000000000000000000000000aa","functionSelector":"0x12345678"}}]}`)
+
+	const runs = 40
+	ids := make([]string, runs)
+	for i := range ids {
+		run, err := n.rm.ExecuteJobFromWeb(ctx, job.ID, models.JSON(fmt.Sprintf(`{"result":%d}`, i)))
+		require.NoError(t, err)
+		ids[i] = run.ID
+	}
+	nonces := map[uint64]bool{}
+	for _, id := range ids {
+		sent := waitStatus(t, st, id, models.RunStatusPendingOutgoingConfirmations)
+		require.Equal(t, models.RunStatusCompleted, sent.TaskRuns[1].Status, "the step before the answer")
+		ethtx := sent.TaskRuns[2]
+		require.Equal(t, 1, ethtx.Attempts, "run %s: the answer's task counted once", id)
+		require.Len(t, ethtx.AttemptLog, 1)
+		tx, err := st.TxByTaskRunID(ctx, ethtx.ID)
+		require.NoError(t, err)
+		require.Equal(t, tx.Attempts[0].Hash.Hex(), models.JSONText(models.JSONKey(ethtx.Result.Data, "result")))
+		require.False(t, nonces[tx.Nonce], "nonce %d used twice", tx.Nonce)
+		nonces[tx.Nonce] = true
+	}
+	for i := range uint64(runs) {
+		require.True(t, nonces[i], "nonce %d unused", i)
+	}
+	faulty.mu.Lock()
+	defer faulty.mu.Unlock()
+	require.Equal(t, 1, faulty.failed, "a batch of several answers was made to fail")
 }
 
 // unlockedKey is a keystore over st with one unlocked key, and its
