@@ -31,8 +31,10 @@ type Config struct {
 	// RootDir is the node's directory (created with mode 0700). Required for
 	// the default SQLite file.
 	RootDir string
-	// MaxOpenConns caps PostgreSQL connections (default 10). SQLite always
-	// uses one connection: see doc.go.
+	// MaxOpenConns caps the general pool of PostgreSQL connections
+	// (default 10); the pool of the statements on a request's way to its
+	// answer adds at most 4 more (see openArraysPool), so a node opens at
+	// most MaxOpenConns+4. SQLite always uses one connection: see doc.go.
 	MaxOpenConns int
 	// MaxIdleConns caps idle PostgreSQL connections (default MaxOpenConns).
 	MaxIdleConns int

@@ -27,8 +27,9 @@
 // SQLITE_BUSY and a read-then-write transaction can never deadlock on lock
 // upgrade. The price is that reads wait behind a running transaction,
 // which suits the single-operator engine; PostgreSQL, with a pool of
-// Config.MaxOpenConns, is the engine for load and for several nodes
-// sharing one database (migrations then take an advisory lock).
+// Config.MaxOpenConns (and one of 4 for the array statements), is the
+// engine for load and for several nodes sharing one database (migrations
+// then take an advisory lock).
 //
 // The gorm logger writes to the injected slog.Logger: statements at debug
 // and slow ones at warn, always with placeholders and never their
