@@ -124,12 +124,27 @@ func TestConfirmedAnswerIsSavedBeforeItsWorkerGoesOn(t *testing.T) {
 	fastJob := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[`+answer+`]}`)
 	announceHead(t, client, txm, n)
 
+	// An answer is sent on a goroutine of its own once saved: blocks are
+	// mined until it is in one.
+	mineUntil := func(cond func() bool, msg string) {
+		t.Helper()
+		require.Eventually(t, func() bool {
+			sim.Commit()
+			announceHead(t, client, txm, n)
+			return cond()
+		}, waitFor, 20*time.Millisecond, msg)
+	}
 	slowRun, err := n.rm.ExecuteJobFromWeb(ctx, slowJob.ID, models.JSON(`{"result":1}`))
 	require.NoError(t, err)
 	waitStatus(t, st, slowRun.ID, models.RunStatusPendingOutgoingConfirmations)
-	sim.Commit()
-	announceHead(t, client, txm, n)
-	slow.waitFetching(t)
+	mineUntil(func() bool {
+		select {
+		case <-slow.fetching:
+			return true
+		default:
+			return false
+		}
+	}, "the slow run's answer confirmed, its fetch started")
 	got, err := st.FindJobRun(ctx, slowRun.ID)
 	require.NoError(t, err)
 	require.Equal(t, models.RunStatusInProgress, got.Status, "saved as resumed while its worker fetches")
@@ -139,10 +154,13 @@ func TestConfirmedAnswerIsSavedBeforeItsWorkerGoesOn(t *testing.T) {
 	require.NoError(t, err)
 	sent := waitStatus(t, st, fastRun.ID, models.RunStatusPendingOutgoingConfirmations)
 	hash := models.JSONText(models.JSONKey(sent.TaskRuns[1].Result.Data, "result"))
-	n.rm.Sweep()
-	sim.Commit()
-	announceHead(t, client, txm, n)
-	done := waitStatus(t, st, fastRun.ID, models.RunStatusCompleted)
+	var done *models.JobRun
+	mineUntil(func() bool {
+		n.rm.Sweep() // every pass looks at every run waiting on a final tx
+		done, err = st.FindJobRun(ctx, fastRun.ID)
+		require.NoError(t, err)
+		return done.Status == models.RunStatusCompleted
+	}, "the fast run completes while the slow one fetches")
 	require.Equal(t, hash, resultOf(t, done))
 	require.NotNil(t, done.FinishedAt)
 
