@@ -74,6 +74,7 @@ func TestSendNewSendsOnce(t *testing.T) {
 	for id := range ids {
 		e.waitTx(id, "broadcast", broadcast)
 	}
+	e.waitPool(n)
 	e.commit(m)
 	for range n {
 		assert.Equal(t, models.TxStateConfirmed, e.waitFinal().State)

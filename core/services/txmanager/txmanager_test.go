@@ -952,6 +952,7 @@ func TestReceiptsOncePerHead(t *testing.T) {
 			// them again).
 			require.Eventually(t, func() bool { return counting.get("NonceAt") >= 1 }, 20*time.Second, 10*time.Millisecond)
 			m.Trigger() // passes at the same head look up nothing either
+			e.waitPool(n)
 			e.commit(m)
 			for range n {
 				assert.Equal(t, models.TxStateConfirmed, e.waitFinal().State)

@@ -3,6 +3,7 @@ package stack_test
 import (
 	"context"
 	"crypto/ecdsa"
+	"errors"
 	"math/big"
 	"testing"
 	"time"
@@ -107,9 +108,13 @@ func (e *env) send(t *testing.T, opts *bind.TransactOpts, addr common.Address, c
 	inst := bind.NewBoundContract(addr, oracleABI.GetABI(), e.client, e.client, e.client)
 	tx, err := inst.RawTransact(&o, calldata)
 	require.NoError(t, err)
-	e.sim.Commit()
-	receipt, err := bind.WaitMined(t.Context(), e.client, tx.Hash())
-	require.NoError(t, err)
+	// Committed until mined: the simulated chain now and then leaves a
+	// tx just sent for the next block, and bind.WaitMined alone would
+	// wait for it until the test binary's timeout.
+	receipt, err := stack.WaitMined(t.Context(), e.client, tx.Hash(), e.commit)
+	if !errors.Is(err, stack.ErrTxFailed) {
+		require.NoError(t, err)
+	}
 	return receipt
 }
 
