@@ -192,10 +192,15 @@ func TestSendsTransactionsThroughBind(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.NoError(t, c.SendTransaction(ctx, tx))
-	b.Commit()
 
-	rcpt, err := c.TransactionReceipt(ctx, tx.Hash())
-	require.NoError(t, err)
+	// Committed until mined: the simulated chain takes a sent tx into its
+	// pool on a goroutine of its own and may leave it for the next block.
+	var rcpt *types.Receipt
+	require.Eventually(t, func() bool {
+		b.Commit()
+		rcpt, err = c.TransactionReceipt(ctx, tx.Hash())
+		return err == nil
+	}, 10*time.Second, 10*time.Millisecond, "tx never mined")
 	require.Equal(t, types.ReceiptStatusSuccessful, rcpt.Status)
 	bal, err := c.BalanceAt(ctx, to, nil)
 	require.NoError(t, err)

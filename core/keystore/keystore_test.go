@@ -204,7 +204,13 @@ func TestTransactOptsDeploys(t *testing.T) {
 	initCode := common.FromHex("0x600060005360016000f3")
 	contract, tx, err := bind.DeployContract(opts, initCode, chain.Client(), nil)
 	require.NoError(t, err)
-	chain.Commit()
+	// Committed until mined: the simulated chain may leave a tx just sent
+	// for the next block.
+	require.Eventually(t, func() bool {
+		chain.Commit()
+		_, err := chain.Client().TransactionReceipt(ctx, tx.Hash())
+		return err == nil
+	}, 10*time.Second, 10*time.Millisecond, "deployment never mined")
 	deployed, err := bind.WaitDeployed(ctx, chain.Client(), tx.Hash())
 	require.NoError(t, err)
 	require.Equal(t, contract, deployed)
