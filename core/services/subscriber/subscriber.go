@@ -179,14 +179,14 @@ type Subscriber struct {
 	executor RunExecutor
 	lggr     *slog.Logger
 
-	mu       sync.Mutex
-	started  bool
-	closing  bool
+	mu      sync.Mutex
+	closing bool
+	// loaded is set once Start has loaded the jobs and started their
+	// watchers; until then AddJob only adds a job's entries.
 	loaded   bool
 	entries  map[common.Address][]entry // by watched address
 	watchers map[common.Address]*watcher
 	removed  map[string]struct{} // job IDs removed while Start's loading may still add them
-	// Watchers start once loaded: until then AddJob only adds entries.
 }
 
 var (
@@ -232,9 +232,6 @@ func (s *Subscriber) Name() string { return "JobSubscriber" }
 // watches their addresses. It does not block on the store or the chain.
 func (s *Subscriber) Start(_ context.Context) error {
 	return s.StartOnce(func() error {
-		s.mu.Lock()
-		s.started = true
-		s.mu.Unlock()
 		s.Go(s.load)
 		return nil
 	})
@@ -314,7 +311,7 @@ func (s *Subscriber) addJob(job *models.JobSpec, fromLoad bool) error {
 	emptied := s.dropJobLocked(job.ID)
 	for _, e := range es {
 		s.entries[e.address] = append(s.entries[e.address], e)
-		if s.started && s.loaded {
+		if s.loaded {
 			s.ensureWatcherLocked(e.address)
 		}
 		s.lggr.Info("watching address for job", "job_id", job.ID, "initiator", e.initr.Type, "address", e.address)
