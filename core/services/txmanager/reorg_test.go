@@ -149,6 +149,7 @@ func TestDeepReorg(t *testing.T) {
 				tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: run, To: sink, GasLimit: 21_000})
 				require.NoError(t, err)
 				e.waitTx(tx.ID, "broadcast", broadcast)
+				e.waitPool(uint64(len(txs) + 1))
 				e.commit(m)
 				final := e.waitFinal()
 				require.Equal(t, tx.ID, final.ID)

@@ -417,6 +417,7 @@ func TestReceiptAheadOfTheHeadIsFinal(t *testing.T) {
 	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "ahead", To: sink, GasLimit: 21_000})
 	require.NoError(t, err)
 	e.waitTx(tx.ID, "broadcast", broadcast)
+	e.waitPool(1)
 	e.sim.Commit() // mines the tx, one block past the empty one
 	e.announce(m, empty)
 	final := e.waitFinal()
@@ -463,6 +464,7 @@ func TestReorg(t *testing.T) {
 	before, err := e.client.HeaderByNumber(e.ctx, nil)
 	require.NoError(t, err)
 
+	e.waitPool(1)
 	old := e.commit(m)
 	got := e.waitTx(tx.ID, "mined", inState(models.TxStateMined))
 	require.Equal(t, old.Hash, *got.BlockHash)
@@ -548,6 +550,7 @@ func TestRestartBetweenSaveAndBroadcast(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, tx.ID, again.ID)
 
+	e.waitPool(1)
 	block := e.commit(third)
 	final := e.waitFinal()
 	assert.Equal(t, models.TxStateConfirmed, final.State)
@@ -575,6 +578,7 @@ func TestNonceTooLow(t *testing.T) {
 	}), simchain.ChainID)
 	require.NoError(t, err)
 	require.NoError(t, e.client.SendTransaction(e.ctx, outside))
+	e.waitPool(1)
 	e.commit(m)
 
 	tx, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{TaskRunID: "too-low", To: sink, GasLimit: 21_000})
@@ -592,6 +596,7 @@ func TestNonceTooLow(t *testing.T) {
 	require.Len(t, got.Attempts, 2)
 	assert.Equal(t, uint64(1), got.LatestAttempt().Nonce)
 
+	e.waitPool(2)
 	e.commit(m)
 	final := e.waitFinal()
 	assert.Equal(t, models.TxStateConfirmed, final.State)
@@ -616,6 +621,7 @@ func TestRevert(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, uint64(500_000), tx.GasLimit)
 	e.waitTx(tx.ID, "broadcast", broadcast)
+	e.waitPool(1)
 	e.commit(m)
 	final := e.waitFinal()
 	assert.Equal(t, models.TxStateReverted, final.State)
@@ -717,6 +723,7 @@ func TestTaskRunSender(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, h1, tx.Attempts[0].Hash)
 	e.waitTx(tx.ID, "broadcast", broadcast)
+	e.waitPool(1)
 	e.commit(m)
 	assert.Equal(t, models.TxStateConfirmed, e.waitFinal().State)
 }
@@ -775,6 +782,7 @@ func TestPausedKeyStillConfirms(t *testing.T) {
 	first, err := m.CreateTx(e.ctx, nil, txmanager.TxRequest{To: sink, GasLimit: 21_000})
 	require.NoError(t, err)
 	e.waitTx(first.ID, "broadcast", broadcast)
+	e.waitPool(1)
 	e.commit(m)
 	e.waitTx(first.ID, "mined", inState(models.TxStateMined))
 
