@@ -311,31 +311,48 @@ func TestConcurrentAnswersAreRecordedTogether(t *testing.T) {
 		{"type":"ethtx","params":{"address":"`+to.Hex()+`","functionSelector":"0x12345678"}}]}`)
 
 	const runs = 40
-	ids := make([]string, runs)
+	requireOneAnswerEach(t, st, startWebRuns(t, n, job, runs), 1)
+	_, count, err := st.Txs(ctx, 0, 1)
+	require.NoError(t, err)
+	require.EqualValues(t, runs, count)
+}
+
+// startWebRuns starts count web runs of job, with inputs 0 to count-1,
+// and returns their IDs.
+func startWebRuns(t *testing.T, n *node, job *models.JobSpec, count int) []string {
+	t.Helper()
+	ids := make([]string, count)
 	for i := range ids {
-		run, err := n.rm.ExecuteJobFromWeb(ctx, job.ID, models.JSON(fmt.Sprintf(`{"result":%d}`, i)))
+		run, err := n.rm.ExecuteJobFromWeb(context.Background(), job.ID, models.JSON(fmt.Sprintf(`{"result":%d}`, i)))
 		require.NoError(t, err)
 		ids[i] = run.ID
 	}
+	return ids
+}
+
+// requireOneAnswerEach waits for each run of ids to wait on its answer,
+// the job's task answer, and checks that each has its own tx, at the
+// key's nonces 0 to len(ids)-1 (no gap, no repeat), with its hash in the
+// task's result, one attempt of the task, and the step before it saved.
+func requireOneAnswerEach(t *testing.T, st *store.Store, ids []string, answer int) {
+	t.Helper()
 	nonces := map[uint64]bool{}
 	for _, id := range ids {
 		sent := waitStatus(t, st, id, models.RunStatusPendingOutgoingConfirmations)
-		ethtx := sent.TaskRuns[1]
-		require.Equal(t, models.RunStatusCompleted, sent.TaskRuns[0].Status)
+		require.Equal(t, models.RunStatusCompleted, sent.TaskRuns[answer-1].Status, "the step before the answer")
+		ethtx := sent.TaskRuns[answer]
+		require.Equal(t, 1, ethtx.Attempts, "run %s: the answer's task counted once", id)
 		require.Len(t, ethtx.AttemptLog, 1)
-		tx, err := st.TxByTaskRunID(ctx, ethtx.ID)
+		tx, err := st.TxByTaskRunID(context.Background(), ethtx.ID)
 		require.NoError(t, err)
 		require.NotNil(t, ethtx.Result)
 		require.Equal(t, tx.Attempts[0].Hash.Hex(), models.JSONText(models.JSONKey(ethtx.Result.Data, "result")))
 		require.False(t, nonces[tx.Nonce], "nonce %d used twice", tx.Nonce)
 		nonces[tx.Nonce] = true
 	}
-	for i := range uint64(runs) {
+	for i := range uint64(len(ids)) {
 		require.True(t, nonces[i], "nonce %d unused", i)
 	}
-	_, count, err := st.Txs(ctx, 0, 1)
-	require.NoError(t, err)
-	require.EqualValues(t, runs, count)
 }
 
 // batchFault is the TxManager as RunTxSender's TxCreator, except that it
@@ -376,7 +393,6 @@ func (b *batchFault) CreateTxs(ctx context.Context, db *store.Store, reqs []txma
 // answer at consecutive nonces (the batch's claims rolled back), one
 // attempt of each answer's task, the steps before it saved.
 func TestFailedAnswerBatchIsRecordedAnswerByAnswer(t *testing.T) {
-	ctx := context.Background()
 	st := testdb.Open(t)
 	ks, from := unlockedKey(t, st)
 	sim := simchain.New(types.GenesisAlloc{from: {Balance: simchain.Ether(10)}})
@@ -390,29 +406,7 @@ func TestFailedAnswerBatchIsRecordedAnswerByAnswer(t *testing.T) {
 	job := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[{"type":"sleep","params":{"until":"`+wake+`"}},{"type":"ethuint256"},
 		{"type":"ethtx","params":{"address":"0x00000000000000000000000000000000000000aa","functionSelector":"0x12345678"}}]}`)
 
-	const runs = 40
-	ids := make([]string, runs)
-	for i := range ids {
-		run, err := n.rm.ExecuteJobFromWeb(ctx, job.ID, models.JSON(fmt.Sprintf(`{"result":%d}`, i)))
-		require.NoError(t, err)
-		ids[i] = run.ID
-	}
-	nonces := map[uint64]bool{}
-	for _, id := range ids {
-		sent := waitStatus(t, st, id, models.RunStatusPendingOutgoingConfirmations)
-		require.Equal(t, models.RunStatusCompleted, sent.TaskRuns[1].Status, "the step before the answer")
-		ethtx := sent.TaskRuns[2]
-		require.Equal(t, 1, ethtx.Attempts, "run %s: the answer's task counted once", id)
-		require.Len(t, ethtx.AttemptLog, 1)
-		tx, err := st.TxByTaskRunID(ctx, ethtx.ID)
-		require.NoError(t, err)
-		require.Equal(t, tx.Attempts[0].Hash.Hex(), models.JSONText(models.JSONKey(ethtx.Result.Data, "result")))
-		require.False(t, nonces[tx.Nonce], "nonce %d used twice", tx.Nonce)
-		nonces[tx.Nonce] = true
-	}
-	for i := range uint64(runs) {
-		require.True(t, nonces[i], "nonce %d unused", i)
-	}
+	requireOneAnswerEach(t, st, startWebRuns(t, n, job, 40), 2)
 	faulty.mu.Lock()
 	defer faulty.mu.Unlock()
 	require.Equal(t, 1, faulty.failed, "a batch of several answers was made to fail")
