@@ -317,6 +317,7 @@ func TestCreateJobRunsForNewRequests(t *testing.T) {
 // each once (generic plans) and by keys (no sequential scans), the main
 // pool keeps PostgreSQL's defaults.
 func TestArrayStatementsPlanOnce(t *testing.T) {
+	testdb.PostgresURL(t) // skips without a server (fails with CI=true)
 	s := testdb.OpenEngine(t, testdb.EnginePostgres)
 	for name, want := range map[string][2]string{
 		"plan_cache_mode": {"force_generic_plan", "auto"},
