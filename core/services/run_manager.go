@@ -755,7 +755,7 @@ func (rm *RunManager) Sweep() {
 // its own. It reports whether every run was handled; the others are found
 // again at the next head.
 func (rm *RunManager) resumeIncomingBatch(ctx context.Context, ids []string, head *models.Head) bool {
-	return rm.withLockedRuns(ctx, ids, "confirmations", func(runs []*models.JobRun) (queue []*models.JobRun, ok bool) {
+	return rm.withLockedRuns(ctx, ids, "confirmations", rm.store.FindJobRuns, func(runs []*models.JobRun) (queue []*models.JobRun, ok bool) {
 		canonical := map[uint64]common.Hash{} // block number: the canonical block's hash
 		var resumed []resumedRun
 		ok = true
@@ -902,7 +902,7 @@ func (rm *RunManager) resumeOutgoingTasks(ctx context.Context, ids []string) boo
 }
 
 func (rm *RunManager) resumeOutgoingBatch(ctx context.Context, ids []string) bool {
-	return rm.withLockedRuns(ctx, ids, "their transaction", func(runs []*models.JobRun) (queue []*models.JobRun, ok bool) {
+	return rm.withLockedRuns(ctx, ids, "their transaction", rm.findAnsweringRuns, func(runs []*models.JobRun) (queue []*models.JobRun, ok bool) {
 		trs := make(map[string]*models.TaskRun, len(runs))
 		trIDs := make([]string, 0, len(runs))
 		for _, run := range runs {
@@ -959,11 +959,12 @@ func (rm *RunManager) resumeOutgoingBatch(ctx context.Context, ids []string) boo
 
 // withLockedRuns locks the runs of ids together (a worker that wants one
 // of them meanwhile skips it, and it is queued again on unlock), loads
-// them, and has fn move them on. The runs fn returns go to their workers
-// in memory instead of being loaded back, each queued when its lock is
-// released. waiting names what the runs wait on, for the log. It reports
-// whether every run was handled.
+// them with load, and has fn move them on. The runs fn returns go to
+// their workers in memory instead of being loaded back, each queued when
+// its lock is released, so they must be whole. waiting names what the
+// runs wait on, for the log. It reports whether every run was handled.
 func (rm *RunManager) withLockedRuns(ctx context.Context, ids []string, waiting string,
+	load func(ctx context.Context, ids []string) ([]*models.JobRun, error),
 	fn func(runs []*models.JobRun) (queue []*models.JobRun, ok bool)) bool {
 	var (
 		queue   []*models.JobRun
@@ -984,7 +985,7 @@ func (rm *RunManager) withLockedRuns(ctx context.Context, ids []string, waiting 
 		}
 		unlocks = append(unlocks, unlock)
 	}
-	runs, err := rm.store.FindJobRuns(ctx, ids)
+	runs, err := load(ctx, ids)
 	if err != nil {
 		if ctx.Err() == nil {
 			rm.lggr.Error("loading runs waiting on "+waiting+"; will try again", "runs", len(ids), "err", err)
@@ -994,6 +995,35 @@ func (rm *RunManager) withLockedRuns(ctx context.Context, ids []string, waiting 
 	var ok bool
 	queue, ok = fn(runs)
 	return ok
+}
+
+// findAnsweringRuns loads the runs of ids waiting on their answer's
+// confirmation. A run whose answer is its last task (most jobs) is
+// loaded with only that task run (store.FindPausedRuns): its answer's
+// confirmation completes it there, and a revert errors it, without a
+// worker. The others are loaded whole, as a worker goes on with them.
+func (rm *RunManager) findAnsweringRuns(ctx context.Context, ids []string) ([]*models.JobRun, error) {
+	runs, atLast, err := rm.store.FindPausedRuns(ctx, ids, models.RunStatusPendingOutgoingConfirmations)
+	if err != nil {
+		return nil, err
+	}
+	var goOn []string
+	found := runs[:0]
+	for _, run := range runs {
+		if atLast[run.ID] {
+			found = append(found, run)
+		} else {
+			goOn = append(goOn, run.ID)
+		}
+	}
+	if len(goOn) == 0 {
+		return found, nil
+	}
+	whole, err := rm.store.FindJobRuns(ctx, goOn)
+	if err != nil {
+		return nil, err
+	}
+	return append(found, whole...), nil
 }
 
 // outgoingStep moves run, whose task tr waits on tx, on by tx's state;

@@ -91,3 +91,64 @@ func benchmarkLogRunWrites(b *testing.B, s *store.Store, oneStatement bool) {
 		}
 	}
 }
+
+// BenchmarkLoadAnsweredRuns is the load of a batch of 200 runs (of a
+// three-task job) whose answers, their last tasks, were confirmed, as
+// the pass that completes them makes it: "whole" loads every task run
+// with its result and attempts and the run's request (store.FindJobRuns),
+// "paused" only the answer's task run (store.FindPausedRuns), which is
+// all that pass needs for a run the answer ends.
+func BenchmarkLoadAnsweredRuns(b *testing.B) {
+	for _, engine := range []string{testdb.EngineSQLite, testdb.EnginePostgres} {
+		b.Run(engine, func(b *testing.B) {
+			if engine == testdb.EnginePostgres {
+				testdb.PostgresURL(b) // skips without a server (fails with CI=true)
+			}
+			s := testdb.OpenEngine(b, engine)
+			ids := answeredRuns(b, s, 200)
+			pending := models.RunStatusPendingOutgoingConfirmations
+			b.Run("whole", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if runs, err := s.FindJobRuns(context.Background(), ids); err != nil || len(runs) != len(ids) {
+						b.Fatal(len(runs), err)
+					}
+				}
+			})
+			b.Run("paused", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if runs, _, err := s.FindPausedRuns(context.Background(), ids, pending); err != nil || len(runs) != len(ids) {
+						b.Fatal(len(runs), err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// answeredRuns saves n runs waiting on the answer of their last task,
+// every task before it completed, each with its attempt.
+func answeredRuns(b *testing.B, s *store.Store, n int) []string {
+	ctx := context.Background()
+	job := newJob(time.Now(), "runlog")
+	if err := s.CreateJobSpec(ctx, job); err != nil {
+		b.Fatal(err)
+	}
+	from := common.HexToAddress("0x00000000000000000000000000000000000000f1")
+	ids := make([]string, n)
+	for i := range n {
+		var h common.Hash
+		binary.BigEndian.PutUint64(h[:], uint64(i+1))
+		run := unsavedRun(job, logRequest(h, h, 1))
+		if err := s.CreateJobRuns(ctx, []*models.JobRun{run}); err != nil {
+			b.Fatal(err)
+		}
+		steps, _ := answerOf(run, from, uint64(i), h)
+		if err := s.SaveJobRunSteps(ctx, steps.Run, steps.TaskRuns, steps.Attempts...); err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = run.ID
+	}
+	return ids
+}

@@ -276,6 +276,49 @@ func (s *Store) FindJobRuns(ctx context.Context, ids []string) ([]*models.JobRun
 	return runs, nil
 }
 
+// FindPausedRuns returns the runs of ids that are paused in status, each
+// with its result and only its task run paused in status (with that task
+// run's result; not its attempts), and which of them paused at their last
+// task. A resume that moves only that task on, and completes the run when
+// it was the last, needs no more: loading every task run with its result
+// and attempts and the run's request, as FindJobRuns does, reads about
+// five times the rows. A run with that task run left out is not whole:
+// it must not go to a worker. Runs that do not exist or are not paused
+// in status are left out.
+func (s *Store) FindPausedRuns(ctx context.Context, ids []string, status models.RunStatus) (runs []*models.JobRun, atLast map[string]bool, err error) {
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
+	db := s.conn(ctx)
+	err = db.Preload("Result").
+		Preload("TaskRuns", "status = ?", status).
+		Preload("TaskRuns.Result").
+		Where("id IN ? AND status = ?", ids, status).Find(&runs).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("finding %d runs paused in %s: %w", len(ids), status, translate(err))
+	}
+	var tops []struct {
+		JobRunID string
+		Top      int
+	}
+	err = db.Model(&models.TaskRun{}).Select(`job_run_id, MAX("index") AS top`).
+		Where("job_run_id IN ?", ids).Group("job_run_id").Scan(&tops).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("finding the last tasks of %d runs: %w", len(ids), translate(err))
+	}
+	top := make(map[string]int, len(tops))
+	for _, t := range tops {
+		top[t.JobRunID] = t.Top
+	}
+	atLast = make(map[string]bool, len(runs))
+	for _, run := range runs {
+		if len(run.TaskRuns) == 1 {
+			atLast[run.ID] = run.TaskRuns[0].Index == top[run.ID]
+		}
+	}
+	return runs, atLast, nil
+}
+
 // FindTaskRun returns a task run (without its attempts); ErrNotFound when
 // missing.
 func (s *Store) FindTaskRun(ctx context.Context, id string) (*models.TaskRun, error) {

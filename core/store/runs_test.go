@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"testing"
 	"time"
@@ -309,6 +310,60 @@ func TestFindJobRuns(t *testing.T) {
 		none, err := s.FindJobRuns(ctx, nil)
 		require.NoError(t, err)
 		require.Empty(t, none)
+	})
+}
+
+// TestFindPausedRuns loads runs paused in a status with only the task
+// run paused in it, and says which paused at their last task.
+func TestFindPausedRuns(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		s := testdb.OpenEngine(t, engine)
+		job := newJob(time.Now(), "runlog") // three tasks
+		require.NoError(t, s.CreateJobSpec(ctx, job))
+		pending := models.RunStatusPendingOutgoingConfirmations
+		// paused returns a run paused in status at task index, the tasks
+		// before it completed with a result each.
+		paused := func(i uint, index int, status models.RunStatus) *models.JobRun {
+			run := newRun(t, s, job, logRequest(common.HexToHash("0xb1"), common.HexToHash("0x91"), i))
+			for k := range index {
+				run.TaskRuns[k].Status = models.RunStatusCompleted
+				run.TaskRuns[k].Result = &models.RunResult{Data: models.JSON(fmt.Sprintf(`{"task":%d}`, k)), Status: models.RunStatusCompleted}
+			}
+			tr := &run.TaskRuns[index]
+			tr.Status = status
+			tr.Result = &models.RunResult{Data: models.JSON(fmt.Sprintf(`{"paused":%d}`, i)), Status: status}
+			run.Status = status
+			run.Result = &models.RunResult{Data: models.JSON(`{}`), Status: status}
+			require.NoError(t, s.SaveJobRun(ctx, run))
+			return run
+		}
+		last := paused(0, 2, pending)
+		middle := paused(1, 1, pending)
+		elsewhere := paused(2, 2, models.RunStatusPendingBridge)
+
+		runs, atLast, err := s.FindPausedRuns(ctx, []string{last.ID, middle.ID, elsewhere.ID, "missing"}, pending)
+		require.NoError(t, err)
+		require.Len(t, runs, 2, "only the runs paused in the status")
+		require.Equal(t, map[string]bool{last.ID: true, middle.ID: false}, atLast)
+		for _, got := range runs {
+			want := map[string]*models.JobRun{last.ID: last, middle.ID: middle}[got.ID]
+			require.NotNil(t, want, "run %s was not asked for", got.ID)
+			require.Len(t, got.TaskRuns, 1, "only the paused task run")
+			tr := got.TaskRuns[0]
+			wantTR := want.NextTaskRun()
+			require.Equal(t, wantTR.ID, tr.ID)
+			require.Equal(t, pending, tr.Status)
+			require.NotNil(t, tr.Result, "the paused task run's result")
+			require.JSONEq(t, string(wantTR.Result.Data), string(tr.Result.Data))
+			require.NotNil(t, got.Result, "the run's result")
+			require.Equal(t, *want.ResultID, got.Result.ID)
+			require.Nil(t, got.RunRequest, "not its request")
+		}
+		none, atLast, err := s.FindPausedRuns(ctx, nil, pending)
+		require.NoError(t, err)
+		require.Empty(t, none)
+		require.Empty(t, atLast)
 	})
 }
 

@@ -92,15 +92,16 @@ func (s *Store) TxByTaskRunID(ctx context.Context, taskRunID string) (*models.Tx
 	return &tx, nil
 }
 
-// TxsByTaskRunIDs returns the txs of the task runs of ids, with their
-// attempts, by task run ID; a task run without a tx is left out.
+// TxsByTaskRunIDs returns the txs of the task runs of ids, without their
+// attempts (the runs waiting on them need only their state and hash), by
+// task run ID; a task run without a tx is left out.
 func (s *Store) TxsByTaskRunIDs(ctx context.Context, ids []string) (map[string]*models.Tx, error) {
 	out := make(map[string]*models.Tx, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var txs []*models.Tx
-	if err := withAttempts(s.conn(ctx)).Where("task_run_id IN ?", ids).Find(&txs).Error; err != nil {
+	if err := s.conn(ctx).Where("task_run_id IN ?", ids).Find(&txs).Error; err != nil {
 		return nil, fmt.Errorf("finding txs of %d task runs: %w", len(ids), translate(err))
 	}
 	for _, tx := range txs {

@@ -635,23 +635,30 @@ func (s insertingTxSender) CreateTx(ctx context.Context, taskRunID string, from,
 	return hash, nil
 }
 
+// TestOutgoingConfirmationsAndConnection: an ethtx waits out a lost
+// chain, then its run waits on the tx. A confirmed tx completes the task
+// with its hash, and the run (there, when the answer was the last task;
+// else its worker performs the rest); a reverted one errors both.
 func TestOutgoingConfirmationsAndConnection(t *testing.T) {
 	tests := []struct {
 		name    string
+		after   string // tasks after the ethtx
 		final   models.TxState
 		reason  string
 		want    models.RunStatus
 		wantMsg string
 	}{
-		{"confirmed", models.TxStateConfirmed, "", models.RunStatusCompleted, ""},
-		{"reverted", models.TxStateReverted, "not enough gas left", models.RunStatusErrored, "not enough gas left"},
+		{"confirmed", `,{"type":"noop"}`, models.TxStateConfirmed, "", models.RunStatusCompleted, ""},
+		{"reverted", `,{"type":"noop"}`, models.TxStateReverted, "not enough gas left", models.RunStatusErrored, "not enough gas left"},
+		{"confirmed, answer last", "", models.TxStateConfirmed, "", models.RunStatusCompleted, ""},
+		{"reverted, answer last", "", models.TxStateReverted, "out of gas", models.RunStatusErrored, "out of gas"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
 			st := testdb.Open(t)
 			n := newNode(t, st, nodeOpts{txSender: insertingTxSender{st}})
-			job := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[{"type":"ethtx","params":{"address":"0x00000000000000000000000000000000000000aa","functionSelector":"0x12345678"}},{"type":"noop"}]}`)
+			job := createJob(t, st, `{"initiators":[{"type":"web"}],"tasks":[{"type":"ethtx","params":{"address":"0x00000000000000000000000000000000000000aa","functionSelector":"0x12345678"}}`+tt.after+`]}`)
 
 			// Chain lost: the run waits in pending_connection.
 			n.rm.Runner().Disconnect()
@@ -677,7 +684,12 @@ func TestOutgoingConfirmationsAndConnection(t *testing.T) {
 			done := waitStatus(t, st, run.ID, tt.want)
 			if tt.want == models.RunStatusCompleted {
 				require.Equal(t, hash.Hex(), resultOf(t, done))
-				require.Equal(t, models.RunStatusCompleted, done.TaskRuns[1].Status)
+				require.NotNil(t, done.FinishedAt)
+				for _, tr := range done.TaskRuns {
+					require.Equal(t, models.RunStatusCompleted, tr.Status, "task %d", tr.Index)
+				}
+				require.Equal(t, hash.Hex(), models.JSONText(models.JSONKey(done.TaskRuns[0].Result.Data, "result")))
+				require.Len(t, done.TaskRuns[0].AttemptLog, 1, "the answer's one attempt, kept")
 			} else {
 				require.Contains(t, *done.Result.ErrorMessage, tt.wantMsg)
 				require.Contains(t, *done.Result.ErrorMessage, hash.Hex())
