@@ -818,8 +818,8 @@ func (rm *RunManager) resumeIncomingBatch(ctx context.Context, ids []string, hea
 	})
 }
 
-// resumedRun is a run resumed from pending_incoming_confirmations, with
-// its task run that resumes.
+// resumedRun is a run resumed from a pause (its log deep enough, or its
+// answer confirmed), with the task run that resumed.
 type resumedRun struct {
 	run *models.JobRun
 	tr  *models.TaskRun
@@ -1003,27 +1003,15 @@ func (rm *RunManager) withLockedRuns(ctx context.Context, ids []string, waiting 
 // confirmation completes it there, and a revert errors it, without a
 // worker. The others are loaded whole, as a worker goes on with them.
 func (rm *RunManager) findAnsweringRuns(ctx context.Context, ids []string) ([]*models.JobRun, error) {
-	runs, atLast, err := rm.store.FindPausedRuns(ctx, ids, models.RunStatusPendingOutgoingConfirmations)
+	atLast, others, err := rm.store.FindPausedRuns(ctx, ids, models.RunStatusPendingOutgoingConfirmations)
+	if err != nil || len(others) == 0 {
+		return atLast, err
+	}
+	whole, err := rm.store.FindJobRuns(ctx, others)
 	if err != nil {
 		return nil, err
 	}
-	var goOn []string
-	found := runs[:0]
-	for _, run := range runs {
-		if atLast[run.ID] {
-			found = append(found, run)
-		} else {
-			goOn = append(goOn, run.ID)
-		}
-	}
-	if len(goOn) == 0 {
-		return found, nil
-	}
-	whole, err := rm.store.FindJobRuns(ctx, goOn)
-	if err != nil {
-		return nil, err
-	}
-	return append(found, whole...), nil
+	return append(atLast, whole...), nil
 }
 
 // outgoingStep moves run, whose task tr waits on tx, on by tx's state;

@@ -276,47 +276,55 @@ func (s *Store) FindJobRuns(ctx context.Context, ids []string) ([]*models.JobRun
 	return runs, nil
 }
 
-// FindPausedRuns returns the runs of ids that are paused in status, each
-// with its result and only its task run paused in status (with that task
-// run's result; not its attempts), and which of them paused at their last
-// task. A resume that moves only that task on, and completes the run when
-// it was the last, needs no more: FindJobRuns, which loads every task run
-// with its result and attempts and the run's request, reads 18 rows for
-// a run of a five-task job, this 4. A run loaded so is not whole: it
-// must not go to a worker. Runs that do not exist or are not paused
-// in status are left out.
-func (s *Store) FindPausedRuns(ctx context.Context, ids []string, status models.RunStatus) (runs []*models.JobRun, atLast map[string]bool, err error) {
+// FindPausedRuns returns the runs of ids that are paused in status at
+// their last task, each with its result and only that task run (with the
+// task run's result; not its attempts), and the IDs of the other runs of
+// ids whose task run paused in status has more tasks after it. A resume
+// that moves only the last task on, and so completes the run, needs no
+// more: FindJobRuns, which loads every task run with its result and
+// attempts and the run's request, reads 18 rows for a run of a five-task
+// job, this 4. A run loaded so is not whole: it must not go to a worker.
+// The others are for the caller to load whole (and to check that the
+// run itself is still paused). Runs without a task run paused in status
+// are in neither.
+func (s *Store) FindPausedRuns(ctx context.Context, ids []string, status models.RunStatus) (atLast []*models.JobRun, others []string, err error) {
 	if len(ids) == 0 {
 		return nil, nil, nil
 	}
 	db := s.conn(ctx)
+	var paused []struct {
+		JobRunID string
+		Last     bool
+	}
+	// A run's task runs in one pass: the one paused in status, and
+	// whether any comes after it. The run's own status is checked by the
+	// loads that follow.
+	err = db.Model(&models.TaskRun{}).
+		Select(`job_run_id, MAX("index") = MAX(CASE WHEN status = ? THEN "index" END) AS last`, status).
+		Where("job_run_id IN ?", ids).Group("job_run_id").
+		Having("COUNT(CASE WHEN status = ? THEN 1 END) = 1", status).Scan(&paused).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("finding the tasks of %d runs paused in %s: %w", len(ids), status, translate(err))
+	}
+	var last []string
+	for _, p := range paused {
+		if p.Last {
+			last = append(last, p.JobRunID)
+		} else {
+			others = append(others, p.JobRunID)
+		}
+	}
+	if len(last) == 0 {
+		return nil, others, nil
+	}
 	err = db.Preload("Result").
 		Preload("TaskRuns", "status = ?", status).
 		Preload("TaskRuns.Result").
-		Where("id IN ? AND status = ?", ids, status).Find(&runs).Error
+		Where("id IN ? AND status = ?", last, status).Find(&atLast).Error
 	if err != nil {
-		return nil, nil, fmt.Errorf("finding %d runs paused in %s: %w", len(ids), status, translate(err))
+		return nil, nil, fmt.Errorf("finding %d runs paused in %s: %w", len(last), status, translate(err))
 	}
-	var tops []struct {
-		JobRunID string
-		Top      int
-	}
-	err = db.Model(&models.TaskRun{}).Select(`job_run_id, MAX("index") AS top`).
-		Where("job_run_id IN ?", ids).Group("job_run_id").Scan(&tops).Error
-	if err != nil {
-		return nil, nil, fmt.Errorf("finding the last tasks of %d runs: %w", len(ids), translate(err))
-	}
-	top := make(map[string]int, len(tops))
-	for _, t := range tops {
-		top[t.JobRunID] = t.Top
-	}
-	atLast = make(map[string]bool, len(runs))
-	for _, run := range runs {
-		if len(run.TaskRuns) == 1 {
-			atLast[run.ID] = run.TaskRuns[0].Index == top[run.ID]
-		}
-	}
-	return runs, atLast, nil
+	return atLast, others, nil
 }
 
 // FindTaskRun returns a task run (without its attempts); ErrNotFound when

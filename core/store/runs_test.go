@@ -313,8 +313,8 @@ func TestFindJobRuns(t *testing.T) {
 	})
 }
 
-// TestFindPausedRuns loads runs paused in a status with only the task
-// run paused in it, and says which paused at their last task.
+// TestFindPausedRuns loads the runs paused in a status at their last
+// task with only that task run, and names the others paused in it.
 func TestFindPausedRuns(t *testing.T) {
 	testdb.ForEachEngine(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
@@ -341,13 +341,14 @@ func TestFindPausedRuns(t *testing.T) {
 		last := paused(0, 2, pending)
 		middle := paused(1, 1, pending)
 		elsewhere := paused(2, 2, models.RunStatusPendingBridge)
+		alsoLast := paused(3, 2, pending)
 
-		runs, atLast, err := s.FindPausedRuns(ctx, []string{last.ID, middle.ID, elsewhere.ID, "missing"}, pending)
+		runs, others, err := s.FindPausedRuns(ctx, []string{last.ID, middle.ID, elsewhere.ID, alsoLast.ID, "missing"}, pending)
 		require.NoError(t, err)
-		require.Len(t, runs, 2, "only the runs paused in the status")
-		require.Equal(t, map[string]bool{last.ID: true, middle.ID: false}, atLast)
+		require.Len(t, runs, 2, "only the runs paused in the status at their last task")
+		require.Equal(t, []string{middle.ID}, others, "the run paused before its last task")
 		for _, got := range runs {
-			want := map[string]*models.JobRun{last.ID: last, middle.ID: middle}[got.ID]
+			want := map[string]*models.JobRun{last.ID: last, alsoLast.ID: alsoLast}[got.ID]
 			require.NotNil(t, want, "run %s was not asked for", got.ID)
 			require.Len(t, got.TaskRuns, 1, "only the paused task run")
 			tr := got.TaskRuns[0]
@@ -360,10 +361,10 @@ func TestFindPausedRuns(t *testing.T) {
 			require.Equal(t, *want.ResultID, got.Result.ID)
 			require.Nil(t, got.RunRequest, "not its request")
 		}
-		none, atLast, err := s.FindPausedRuns(ctx, nil, pending)
+		none, others, err := s.FindPausedRuns(ctx, nil, pending)
 		require.NoError(t, err)
 		require.Empty(t, none)
-		require.Empty(t, atLast)
+		require.Empty(t, others)
 	})
 }
 
